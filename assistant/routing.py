@@ -1,0 +1,3 @@
+"""Websocket routes. The chat consumer joins here (realtime issue)."""
+
+websocket_urlpatterns: list = []
