@@ -20,6 +20,7 @@ class Conversation(models.Model):
     pending_intent = models.CharField(max_length=32, blank=True)
     pending_slot = models.CharField(max_length=32, blank=True)
     pending_order_id = models.CharField(max_length=8, blank=True)
+    pending_data = models.JSONField(default=dict, blank=True)
     verified_order_ids = models.JSONField(default=list, blank=True)
     failed_identity_checks = models.PositiveIntegerField(default=0)
     identity_locked_until = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,118 @@
+"""The one entry point of the engine: ``chat_turn``.
+
+The REST view and the websocket consumer both parse their input, call ``chat_turn`` and
+serialise the ``ChatReply``. Nothing here knows about HTTP or websockets.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from assistant import metrics
+from assistant.engine.locks import session_lock
+from assistant.engine.orchestrator import run_turn
+from assistant.engine.state import ConversationState
+from assistant.models import Conversation, Message, MessageRole
+from assistant.telemetry import span
+from assistant.validation import clean_message, clean_session_id
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("api", "websocket", "test")
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    response: str
+    agent: str
+    tool_calls: list[dict]
+    handover: str
+    message_id: int
+    session_id: str
+
+    def as_payload(self) -> dict:
+        """The public reply shape shared by ``POST /chat`` and the websocket."""
+        return {
+            "response": self.response,
+            "agent": self.agent,
+            "tool_calls": self.tool_calls,
+            "handover": self.handover,
+        }
+
+
+def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api") -> ChatReply:
+    """Answer one customer message and store both sides of the turn.
+
+    Raises ``ChatInputError`` for invalid input and ``SessionBusy`` when another turn of
+    the same session holds the session for too long. Turns of one session run one at a
+    time (across processes when the cache is Redis), so no message is lost or reordered.
+    """
+    session_id = clean_session_id(session_id)
+    message = clean_message(message)
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    user = user if user is not None and getattr(user, "is_authenticated", False) else None
+
+    started = time.perf_counter()
+    with span("chat turn", session_id=session_id, channel=channel), session_lock(session_id):
+        conversation = _conversation_for(session_id=session_id, user=user)
+        state = ConversationState.from_model(conversation)
+        outcome = run_turn(
+            message=message,
+            state=state,
+            channel=channel,
+            user_email=(user.email if user else ""),
+            user_id=(user.pk if user else None),
+        )
+        with transaction.atomic():
+            _, reply_message = Message.objects.bulk_create(
+                [
+                    Message(conversation=conversation, role=MessageRole.USER, content=message),
+                    Message(
+                        conversation=conversation,
+                        role=MessageRole.ASSISTANT,
+                        content=outcome.text,
+                        agent=outcome.agent,
+                        tool_calls=outcome.tool_calls,
+                        handover=outcome.handover,
+                    ),
+                ]
+            )
+            state.apply_to(conversation)
+            conversation.save()
+
+    duration = time.perf_counter() - started
+    metrics.TURNS.labels(agent=outcome.agent, channel=channel).inc()
+    metrics.TURN_LATENCY.labels(channel=channel).observe(duration)
+    logger.info(
+        "chat turn",
+        extra={
+            "session_id": session_id,
+            "agent": outcome.agent,
+            "intent": outcome.intent,
+            "handover": outcome.handover,
+            "tools": [f"{c['tool']}:{'ok' if 'error' not in c['result'] else c['result']['error']}" for c in outcome.tool_calls],
+            "duration_ms": round(duration * 1000, 2),
+        },
+    )
+    return ChatReply(
+        response=outcome.text,
+        agent=outcome.agent,
+        tool_calls=outcome.tool_calls,
+        handover=outcome.handover,
+        message_id=reply_message.pk,
+        session_id=session_id,
+    )
+
+
+def _conversation_for(*, session_id: str, user) -> Conversation:
+    conversation, created = Conversation.objects.get_or_create(
+        session_id=session_id, defaults={"user": user}
+    )
+    if user is not None and conversation.user_id is None:
+        conversation.user = user
+    return conversation
