@@ -10,6 +10,7 @@ table lists every variable read here.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -156,6 +157,13 @@ if _scheme == "sqlite":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The test database is a file, not Django's default in-memory one, so tests that use
+    # threads (concurrent cancellations, live servers) share it with real locking. One
+    # file per test process: several test runs on one machine never collide.
+    _database["TEST"] = {
+        "NAME": env_str("DATABASE_TEST_NAME")
+        or os.path.join(tempfile.gettempdir(), f"assistant-test-{os.getpid()}.sqlite3")
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -289,3 +297,17 @@ ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", False)
 
 # How many earlier messages the engine reads per turn: enough context, bounded cost.
 CHAT_HISTORY_WINDOW = int(env_float("CHAT_HISTORY_WINDOW", 20))
+
+# --- Realtime chat (websocket and widget) ------------------------------------------------
+
+# Origins of the shops' own sites that embed the widget and may open the chat websocket,
+# besides ALLOWED_HOSTS: "https://shop.example.com", ".example.com" (and subdomains).
+WIDGET_ALLOWED_ORIGINS = env_list("WIDGET_ALLOWED_ORIGINS")
+# The per-socket flood limit: a burst of frames, then a steady rate per second. Frames
+# over it get a "rate_limited" error; more than CHAT_WS_FLOOD_STRIKES of those in a row
+# close the socket with code 4429.
+CHAT_WS_RATE_BURST = env_float("CHAT_WS_RATE_BURST", 10)
+CHAT_WS_RATE_PER_SECOND = env_float("CHAT_WS_RATE_PER_SECOND", 1.0)
+CHAT_WS_FLOOD_STRIKES = int(env_float("CHAT_WS_FLOOD_STRIKES", 10))
+# How many earlier messages a (re)connecting socket receives.
+CHAT_WS_HISTORY_LIMIT = int(env_float("CHAT_WS_HISTORY_LIMIT", 50))

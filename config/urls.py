@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/orders/", include("orders.urls")),
     path("", include("django_prometheus.urls")),
     path("", include("assistant.urls")),
 ]

@@ -49,6 +49,8 @@ class Requester:
     session_id: str = ""
     user_id: int | None = None
     api_key_name: str = ""
+    api_key_id: int | None = None
+    requested_by: str = ""  # free text a remote caller sent (the HTTP backend fills it)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -72,15 +74,24 @@ class CancelOutcome:
     order: OrderRecord
     refunded: bool = False
     reason: str = ""
+    # True when this is the stored first answer to an earlier request with the same
+    # idempotency key: nothing was done this time.
+    replayed: bool = False
 
 
 class OrderClientError(Exception):
-    """Base of the typed errors an order client raises. ``code`` is stable for metrics."""
+    """Base of the typed errors an order client raises.
+
+    ``code`` names the kind of error and is stable (the engine maps it to a reply);
+    ``reason`` is the finer cause (``timeout``, ``bad_response``, ``circuit_open``...),
+    a bounded set used as a metric label. ``reason`` defaults to ``code``.
+    """
 
     code = "order_client_error"
 
-    def __init__(self, message: str = ""):
+    def __init__(self, message: str = "", *, reason: str = ""):
         super().__init__(message or self.code)
+        self.reason = reason or self.code
 
 
 class OrderNotFound(OrderClientError):
@@ -91,11 +102,33 @@ class InvalidOrderId(OrderClientError):
     code = "invalid_order_id"
 
 
+class IdempotencyKeyReused(OrderClientError):
+    """The idempotency key was already used for a different order."""
+
+    code = "idempotency_key_reused"
+
+
 class OrderSystemUnavailable(OrderClientError):
     """The order system could not be reached or answered nonsense: timeouts, 5xx,
-    malformed JSON, an open circuit. Nothing is known to have changed."""
+    malformed JSON, an open circuit. Nothing is known to have changed.
+
+    ``reason`` is one of ``UNAVAILABLE_REASONS``.
+    """
 
     code = "unavailable"
+
+
+# The causes an ``OrderSystemUnavailable`` can carry (bounded: they are metric labels).
+UNAVAILABLE_REASONS = (
+    "timeout",  # no complete answer within the time budget
+    "connect_error",  # could not connect (nothing was sent)
+    "server_error",  # 5xx
+    "bad_response",  # 2xx whose body is not the JSON the API promises
+    "bad_status",  # a status code the API never answers
+    "auth_failed",  # 401/403: ORDER_API_KEY is missing or wrong
+    "circuit_open",  # recent failures: not calling the order system during the cool-down
+    "unavailable",
+)
 
 
 class OrderClient(Protocol):

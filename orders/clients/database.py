@@ -17,4 +17,4 @@ class DatabaseOrderClient:
     def cancel_order(self, order_id: str, *, idempotency_key: str, requester: Requester) -> CancelOutcome:
         if not is_valid_order_id(order_id):
             raise InvalidOrderId(order_id)
-        return order_cancel(order_id=order_id, requester=requester)
+        return order_cancel(order_id=order_id, requester=requester, idempotency_key=idempotency_key)
