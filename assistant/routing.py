@@ -1,3 +1,11 @@
-"""Websocket routes. The chat consumer joins here (realtime issue)."""
+"""Websocket routes, served by daphne beside HTTP (config/asgi.py)."""
 
-websocket_urlpatterns: list = []
+from django.urls import re_path
+
+from assistant.consumers import ChatConsumer
+
+# Any segment is routed, so an invalid session ID gets a clear error frame and close
+# code (4400) instead of a bare refused handshake.
+websocket_urlpatterns: list = [
+    re_path(r"^ws/chat/(?P<session_id>[^/]+)/$", ChatConsumer.as_asgi()),
+]

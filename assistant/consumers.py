@@ -1,0 +1,188 @@
+"""The chat websocket: ``ws://HOST/ws/chat/<session_id>/``.
+
+A thin transport over ``assistant.services.chat_turn``, like the REST view. The frames
+(all JSON text) are documented in docs/realtime.md:
+
+- client -> server: ``{"type": "message", "message": "..."}``
+- server -> client: ``history`` on connect, ``typing`` at once, then ``reply`` (the same
+  payload as ``POST /chat``), ``user_message`` (a message sent from another tab of the
+  same session) and ``error`` (``code`` + ``message``; the socket stays open).
+
+Every socket of a session joins one channel-layer group, so a turn's frames reach every
+open tab, in every server process when the layer is Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from assistant import metrics
+from assistant.engine.locks import SessionBusy
+from assistant.ratelimit import TokenBucket
+from assistant.selectors import conversation_history
+from assistant.services import chat_turn
+from assistant.validation import MESSAGE_MAX_LENGTH, ChatInputError, clean_message, clean_session_id
+
+logger = logging.getLogger(__name__)
+
+# Close codes (4000-4999 are the application's own range).
+CLOSE_INVALID_SESSION = 4400  # the session ID in the URL is not valid
+CLOSE_FLOODING = 4429  # the client kept sending after it was throttled
+
+# A frame bigger than this is refused before it is parsed. It leaves room for a message
+# of MESSAGE_MAX_LENGTH characters even when every character is \u-escaped.
+MAX_FRAME_CHARS = MESSAGE_MAX_LENGTH * 6 + 256
+# Messages a socket may have waiting for the engine; more is flooding too.
+MAX_QUEUED_TURNS = 5
+
+
+def session_group(session_id: str) -> str:
+    """The channel-layer group of a session (group names are limited to 100 ASCII chars)."""
+    return "chat." + hashlib.sha256(session_id.encode()).hexdigest()[:40]
+
+
+def _error(code: str, message: str, **extra) -> dict:
+    return {"type": "error", "code": code, "message": message, **extra}
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    session_id: str = ""
+    group: str = ""
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        raw_session_id = self.scope["url_route"]["kwargs"]["session_id"]
+        await self.accept()
+        try:
+            self.session_id = clean_session_id(raw_session_id)
+        except ChatInputError as exc:
+            await self.send_json(_error("invalid_session_id", exc.message, field="session_id"))
+            await self.close(code=CLOSE_INVALID_SESSION)
+            return
+        self.group = session_group(self.session_id)
+        self.bucket = TokenBucket(burst=settings.CHAT_WS_RATE_BURST, rate=settings.CHAT_WS_RATE_PER_SECOND)
+        self.strikes = 0
+        self.turns: asyncio.Queue[str] = asyncio.Queue(maxsize=MAX_QUEUED_TURNS)
+        # Turns run one after another in their own task, so this socket keeps reading
+        # (errors, throttling, other tabs' frames) while the engine works.
+        self.worker = asyncio.create_task(self._run_turns())
+        metrics.WEBSOCKET_CONNECTIONS.inc()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        messages = await database_sync_to_async(conversation_history, thread_sensitive=False)(
+            session_id=self.session_id, limit=settings.CHAT_WS_HISTORY_LIMIT
+        )
+        await self.send_json({"type": "history", "messages": messages})
+
+    async def disconnect(self, code: int) -> None:
+        if not self.group:
+            return
+        metrics.WEBSOCKET_CONNECTIONS.dec()
+        self.worker.cancel()
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # --- frames from the client --------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        if not self.group:
+            return
+        if not self.bucket.allow():
+            await self._throttled()
+            return
+        self.strikes = 0
+        if text_data is None:
+            await self.send_json(_error("binary_not_supported", "Send JSON text frames, not binary frames."))
+            return
+        if len(text_data) > MAX_FRAME_CHARS:
+            await self.send_json(
+                _error("frame_too_large", f"A frame must be at most {MAX_FRAME_CHARS} characters.")
+            )
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_json(_error("invalid_json", "The frame is not valid JSON."))
+            return
+        if not isinstance(content, dict):
+            await self.send_json(_error("invalid_frame", "A frame must be a JSON object with a \"type\"."))
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        frame_type = content.get("type")
+        if frame_type != "message":
+            await self.send_json(
+                _error("unknown_type", f"Unknown frame type {frame_type!r}; send {{\"type\": \"message\"}}.")
+            )
+            return
+        try:
+            message = clean_message(content.get("message"))
+        except ChatInputError as exc:
+            await self.send_json(_error(exc.code, f"{exc.field}: {exc.message}", field=exc.field))
+            return
+        try:
+            self.turns.put_nowait(message)
+        except asyncio.QueueFull:
+            await self.send_json(
+                _error("too_many_pending", "Wait for the replies to your earlier messages before sending more.")
+            )
+            return
+        await self.send_json({"type": "typing"})
+        await self.channel_layer.group_send(
+            self.group, {"type": "chat.user_message", "message": message, "sender": self.channel_name}
+        )
+
+    async def _throttled(self) -> None:
+        self.strikes += 1
+        if self.strikes > settings.CHAT_WS_FLOOD_STRIKES:
+            logger.warning("closing a flooding chat socket", extra={"session_id": self.session_id})
+            await self.close(code=CLOSE_FLOODING)
+            return
+        await self.send_json(_error("rate_limited", "Too many frames: slow down, or the connection will be closed."))
+
+    # --- the turns ---------------------------------------------------------------------
+
+    async def _run_turns(self) -> None:
+        while True:
+            message = await self.turns.get()
+            frame = await self._answer(message)
+            await self.send_json(frame)
+            if frame["type"] == "reply":
+                await self.channel_layer.group_send(
+                    self.group, {"type": "chat.reply", "frame": frame, "sender": self.channel_name}
+                )
+
+    async def _answer(self, message: str) -> dict:
+        user = self.scope.get("user")
+        try:
+            # Not thread-sensitive: turns of different sessions run side by side in the
+            # thread pool (the engine's session lock may wait), as HTTP requests do.
+            reply = await database_sync_to_async(chat_turn, thread_sensitive=False)(
+                session_id=self.session_id, message=message, user=user, channel="websocket"
+            )
+        except ChatInputError as exc:
+            return _error(exc.code, f"{exc.field}: {exc.message}", field=exc.field)
+        except SessionBusy:
+            return _error("session_busy", "This conversation is busy with another message; try again.")
+        except Exception:
+            logger.exception("chat turn failed", extra={"session_id": self.session_id})
+            return _error("internal_error", "Something went wrong on our side; please try again.")
+        return {"type": "reply", **reply.as_payload(), "id": reply.message_id}
+
+    # --- frames from other sockets of the same session ---------------------------------
+
+    async def chat_user_message(self, event: dict) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send_json({"type": "user_message", "message": event["message"]})
+            await self.send_json({"type": "typing"})
+
+    async def chat_reply(self, event: dict) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send_json(event["frame"])
