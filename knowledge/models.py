@@ -1,5 +1,38 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+
+from knowledge.search.versioning import kb_version_bump
+
+
+class FAQEntryQuerySet(models.QuerySet):
+    """Bulk writes bypass model signals; these mark the knowledge base as changed too."""
+
+    def update(self, **kwargs):
+        # Keep updated_at honest, so other processes' fingerprint checks see the change.
+        kwargs.setdefault("updated_at", timezone.now())
+        result = super().update(**kwargs)
+        kb_version_bump()
+        return result
+
+    def delete(self):
+        result = super().delete()
+        kb_version_bump()
+        return result
+
+    def bulk_create(self, *args, **kwargs):
+        result = super().bulk_create(*args, **kwargs)
+        kb_version_bump()
+        return result
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now
+        fields = list(fields) + (["updated_at"] if "updated_at" not in fields else [])
+        result = super().bulk_update(objs, fields, *args, **kwargs)
+        kb_version_bump()
+        return result
 
 
 class FAQEntry(models.Model):
@@ -16,6 +49,8 @@ class FAQEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FAQEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["category", "question"]
         verbose_name = "FAQ entry"
@@ -31,3 +66,16 @@ class FAQEntry(models.Model):
     def clean(self) -> None:
         if self.is_published and not self.answer.strip():
             raise ValidationError({"answer": "An entry with an empty answer cannot be published."})
+
+
+class FAQEmbedding(models.Model):
+    """An entry's sentence embedding, stored so queries never recompute it."""
+
+    entry = models.OneToOneField(FAQEntry, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    model_name = models.CharField(max_length=100)
+    text_hash = models.CharField(max_length=64, help_text="Hash of the embedded text: a changed entry is re-embedded.")
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "FAQ embedding"

@@ -1,0 +1,367 @@
+"""The searchable snapshot of the published FAQ, and the per-process holder that keeps it current.
+
+A :class:`KnowledgeIndex` is immutable: built from the published entries at one
+knowledge-base version (see :mod:`knowledge.search.versioning`), searched by any number
+of threads. :class:`IndexHolder` hands out the current one: per search it reads the
+cached version (one cache GET) and rebuilds, or loads a persisted copy, only when the
+version moved. Indexes of ``KB_INDEX_PERSIST_MIN_ENTRIES`` entries or more are saved
+under ``KB_INDEX_DIR`` keyed by version, so a restart with an unchanged knowledge base
+loads instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from knowledge.search import embeddings as emb
+from knowledge.search.lexical import LexicalIndex
+from knowledge.search.products import ProductMatcher
+from knowledge.search.text import (
+    ANALYSER_VERSION,
+    PAIR_FIELDS,
+    STOP_WORDS,
+    TypoCorrector,
+    analyse_query,
+    pair_terms,
+    stem,
+    words,
+)
+from knowledge.search.versioning import kb_fingerprint_cached, kb_fingerprint_from_db, kb_fingerprint_store
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
+# Ranking boost for entries about the product the customer is talking about, and the
+# damping for entries about another product (confidence too: an answer about the
+# smartwatch is not a confident answer to a question about headphones).
+SAME_PRODUCT_BOOST = 1.3
+OTHER_PRODUCT_WEIGHT = 0.6
+SHOP_WIDE_WEIGHT = 0.9
+# Cosine similarity mapped to confidence: at or below LOW means nothing, HIGH and above is certain.
+SEMANTIC_LOW, SEMANTIC_HIGH = 0.30, 0.75
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    entry_id: int
+    score: float  # confidence, 0..1
+    lexical: float  # lexical confidence
+    semantic: float | None  # cosine similarity, when embeddings are on
+    bm25: float
+
+
+@dataclass(frozen=True)
+class EntryText:
+    id: int
+    question: str
+    answer: str
+    category: str
+    product: str
+    keywords: str
+
+
+# How many times each field is indexed: the question and keywords are written for search.
+FIELD_REPEATS = (("question", 2), ("keywords", 2), ("product", 1), ("category", 1), ("answer", 1))
+# Ranking: coverage of the question (confidence) first, BM25 to separate near-ties.
+RANK_BM25_WEIGHT = 0.6
+
+
+def _phrases(entry: EntryText, field_name: str) -> list[str]:
+    value = getattr(entry, field_name)
+    return value.split(",") if field_name == "keywords" else [value]
+
+
+def entry_terms(entry: EntryText, vocabulary: Counter) -> list[str]:
+    """An entry's index terms: stemmed content words, plus adjacent-word pairs of the question and keywords."""
+    seen: set[str] = set()
+    terms: list[str] = []
+    for field_name, repeats in FIELD_REPEATS:
+        field_terms: list[str] = []
+        for phrase in _phrases(entry, field_name):
+            stems = []
+            for word in words(phrase):
+                if word in STOP_WORDS:
+                    continue
+                seen.add(word)
+                stems.append(stem(word))
+            field_terms.extend(stems)
+            if field_name in PAIR_FIELDS:
+                field_terms.extend(pair_terms(stems))
+        terms.extend(field_terms * repeats)
+    vocabulary.update(seen)
+    return terms
+
+
+def _lexical_order(lex_conf: dict[int, float], bm25: dict[int, float]) -> list[int]:
+    top = max(bm25.values(), default=1.0) or 1.0
+    return sorted(lex_conf, key=lambda r: lex_conf[r] + RANK_BM25_WEIGHT * bm25[r] / top, reverse=True)
+
+
+class KnowledgeIndex:
+    def __init__(
+        self,
+        *,
+        fingerprint: str,
+        entry_ids: np.ndarray,
+        product_codes: np.ndarray,
+        product_names: list[str],
+        lexical: LexicalIndex,
+        vocabulary: dict[str, int],
+        vectors: np.ndarray | None,
+    ):
+        self.fingerprint = fingerprint
+        self.entry_ids = entry_ids
+        self.product_codes = product_codes
+        self.product_names = product_names
+        self.lexical = lexical
+        self.vocabulary = vocabulary
+        self.corrector = TypoCorrector(vocabulary)
+        self.vectors = vectors
+        self.products = ProductMatcher(product_names)
+        self._product_code = {name.casefold(): i for i, name in enumerate(product_names)}
+
+    def __len__(self) -> int:
+        return int(self.entry_ids.size)
+
+    # --- search ---------------------------------------------------------------------
+
+    def _row_weight(self, product: str | None) -> np.ndarray | None:
+        if not product:
+            return None
+        code = self._product_code.get(product.strip().casefold())
+        if code is None:
+            matched = self.products.match(product)
+            code = self._product_code.get(matched.casefold()) if matched else None
+        if code is None:
+            return None
+        weight = np.where(self.product_codes == -1, SHOP_WIDE_WEIGHT, OTHER_PRODUCT_WEIGHT).astype(np.float32)
+        weight[self.product_codes == code] = SAME_PRODUCT_BOOST
+        return weight
+
+    def search(self, query: str, *, limit: int = 5, product: str | None = None) -> list[RankedEntry]:
+        if len(self) == 0 or not query or not query.strip():
+            return []
+        terms = analyse_query(query, self.corrector)
+        row_weight = self._row_weight(product)
+        pool = max(limit * 6, 30)
+        lex = self.lexical.search(terms, k=pool, row_weight=row_weight)
+        lex_conf = {int(r): float(c) for r, c in zip(lex.rows, lex.confidence)}
+        bm25 = {int(r): float(s) for r, s in zip(lex.rows, lex.scores)}
+        if self.vectors is None or self.vectors.shape[0] == 0:
+            order = _lexical_order(lex_conf, bm25)
+            return [
+                RankedEntry(int(self.entry_ids[r]), lex_conf[r], lex_conf[r], None, bm25[r]) for r in order[:limit]
+            ]
+        return self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit)
+
+    def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit) -> list[RankedEntry]:
+        """Reciprocal rank fusion of the lexical and the semantic ranking."""
+        qv = emb.embed_query(query)
+        sims = self.vectors @ qv
+        if row_weight is not None:
+            sims = sims * np.minimum(row_weight, 1.0)
+        pool = min(pool, sims.size)
+        sem_rows = np.argpartition(-sims, pool - 1)[:pool]
+        sem_rows = sem_rows[np.argsort(-sims[sem_rows])]
+        lex_order = _lexical_order(lex_conf, bm25)
+        fused: dict[int, float] = {}
+        for rank, row in enumerate(lex_order):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, row in enumerate(sem_rows):
+            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
+        rows = np.array(sorted(fused, key=fused.get, reverse=True)[: max(limit, 10)], dtype=np.int64)
+        missing = np.array([r for r in rows if r not in lex_conf], dtype=np.int64)
+        if missing.size:
+            extra = self.lexical.confidence_for(terms, missing, row_weight)
+            lex_conf.update({int(r): float(c) for r, c in zip(missing, extra)})
+        scored = []
+        for row in rows:
+            row = int(row)
+            sim = float(sims[row])
+            sem_conf = min(max((sim - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW), 0.0), 1.0)
+            lc = lex_conf.get(row, 0.0)
+            confidence = 0.5 * lc + 0.5 * sem_conf
+            entry = RankedEntry(int(self.entry_ids[row]), confidence, lc, sim, bm25.get(row, 0.0))
+            scored.append((fused[row], confidence, entry))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [entry for _, _, entry in scored[:limit]]
+
+    def explain(self, query: str) -> dict:
+        terms = analyse_query(query, self.corrector)
+        return {
+            "terms": {slot.head: sorted(slot.alternatives) for slot in terms.slots},
+            "corrected": terms.corrected,
+        }
+
+    # --- persistence ----------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        tmp = directory.with_name(directory.name + f".tmp{threading.get_ident()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.lexical.save(tmp / "lexical")
+        np.save(tmp / "entry_ids.npy", self.entry_ids)
+        np.save(tmp / "product_codes.npy", self.product_codes)
+        if self.vectors is not None:
+            np.save(tmp / "vectors.npy", self.vectors)
+        meta = {"fingerprint": self.fingerprint, "product_names": self.product_names, "vocabulary": self.vocabulary}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.rename(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> "KnowledgeIndex":
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        vectors_file = directory / "vectors.npy"
+        return cls(
+            fingerprint=meta["fingerprint"],
+            entry_ids=np.load(directory / "entry_ids.npy"),
+            product_codes=np.load(directory / "product_codes.npy"),
+            product_names=meta["product_names"],
+            lexical=LexicalIndex.load(directory / "lexical"),
+            vocabulary=meta["vocabulary"],
+            vectors=np.load(vectors_file) if vectors_file.exists() else None,
+        )
+
+
+def build_index_from_entries(
+    entries, *, fingerprint: str, vectors: np.ndarray | None = None, show_progress: bool = False
+) -> KnowledgeIndex:
+    """Build from an iterable of :class:`EntryText` sorted by id (``vectors`` row-aligned)."""
+    from tqdm import tqdm
+
+    vocabulary: Counter = Counter()
+    ids: list[int] = []
+    products: list[str] = []
+    corpus: list[list[str]] = []
+    iterator = tqdm(entries, desc="analysing entries", unit="entry", disable=not show_progress)
+    for entry in iterator:
+        ids.append(entry.id)
+        products.append(entry.product.strip())
+        corpus.append(entry_terms(entry, vocabulary))
+    product_names = sorted({p for p in products if p})
+    code = {name: i for i, name in enumerate(product_names)}
+    lexical = LexicalIndex.build(corpus, show_progress=show_progress)
+    return KnowledgeIndex(
+        fingerprint=fingerprint,
+        entry_ids=np.asarray(ids, dtype=np.int64),
+        product_codes=np.asarray([code.get(p, -1) for p in products], dtype=np.int32),
+        product_names=product_names,
+        lexical=lexical,
+        vocabulary=dict(vocabulary),
+        vectors=vectors,
+    )
+
+
+def _published_entries(show_progress: bool = False):
+    from knowledge.models import FAQEntry
+
+    rows = (
+        FAQEntry.objects.filter(is_published=True)
+        .order_by("id")
+        .values_list("id", "question", "answer", "category", "product", "keywords")
+    )
+    return [EntryText(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+def build_index(*, fingerprint: str, show_progress: bool = False) -> KnowledgeIndex:
+    entries = _published_entries()
+    vectors = None
+    if emb.embeddings_enabled():
+        from knowledge.search.embedding_store import embeddings_for_entries
+
+        vectors = embeddings_for_entries(entries, show_progress=show_progress)
+    return build_index_from_entries(entries, fingerprint=fingerprint, vectors=vectors, show_progress=show_progress)
+
+
+def _index_dir() -> Path:
+    return Path(getattr(settings, "KB_INDEX_DIR", Path(settings.BASE_DIR) / "var" / "kb_index"))
+
+
+def _storage_key(fingerprint: str) -> str:
+    raw = f"{fingerprint}|{ANALYSER_VERSION}|emb={emb.embeddings_enabled()}|db={settings.DATABASES['default']['NAME']}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
+
+
+def load_or_build(fingerprint: str, *, show_progress: bool = False) -> KnowledgeIndex:
+    """The index for this version: from disk when persisted, else built (and persisted if large)."""
+    directory = _index_dir() / _storage_key(fingerprint)
+    if (directory / "meta.json").exists():
+        try:
+            started = time.perf_counter()
+            index = KnowledgeIndex.load(directory)
+            logger.info("knowledge index loaded from %s in %.2fs", directory, time.perf_counter() - started)
+            return index
+        except Exception:
+            logger.warning("knowledge index at %s unreadable; rebuilding", directory, exc_info=True)
+    started = time.perf_counter()
+    index = build_index(fingerprint=fingerprint, show_progress=show_progress)
+    logger.info("knowledge index built: %d entries in %.2fs", len(index), time.perf_counter() - started)
+    if len(index) >= int(getattr(settings, "KB_INDEX_PERSIST_MIN_ENTRIES", 1000)):
+        try:
+            index.save(directory)
+            _prune(directory)
+        except OSError:
+            logger.warning("knowledge index could not be saved to %s", directory, exc_info=True)
+    return index
+
+
+def _prune(keep: Path, keep_count: int = 3) -> None:
+    siblings = sorted(
+        (p for p in keep.parent.iterdir() if p.is_dir() and ".tmp" not in p.name),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in siblings[keep_count:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class IndexHolder:
+    """The process's current index, re-checked against the knowledge-base version per search."""
+
+    def __init__(self):
+        self._index: KnowledgeIndex | None = None
+        self._lock = threading.Lock()
+        self._last_db_check = 0.0
+
+    def current_fingerprint(self) -> str:
+        fingerprint = kb_fingerprint_cached()
+        recheck = float(getattr(settings, "KB_INDEX_RECHECK_SECONDS", 2.0))
+        now = time.monotonic()
+        if fingerprint is None or now - self._last_db_check >= recheck:
+            from_db = kb_fingerprint_from_db()
+            self._last_db_check = now
+            if from_db != fingerprint:
+                kb_fingerprint_store(from_db)
+            fingerprint = from_db
+        return fingerprint
+
+    def get(self) -> KnowledgeIndex:
+        fingerprint = self.current_fingerprint()
+        index = self._index
+        if index is not None and index.fingerprint == fingerprint:
+            return index
+        with self._lock:
+            if self._index is None or self._index.fingerprint != fingerprint:
+                self._index = load_or_build(fingerprint)
+            return self._index
+
+    def reset(self) -> None:
+        with self._lock:
+            self._index = None
+            self._last_db_check = 0.0
+
+
+holder = IndexHolder()

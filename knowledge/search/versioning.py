@@ -1,0 +1,65 @@
+"""Which version of the knowledge base an index was built from.
+
+The version is a fingerprint of the FAQ table (row count, published count, highest id,
+latest ``updated_at``). Every ORM write path clears the cached fingerprint (model
+signals for ``save``/``delete``/``loaddata``, the FAQ queryset for ``update``,
+``bulk_create``, ``bulk_update`` and ``delete``), so the next search in *this* process
+recomputes it; the cache is Redis when ``REDIS_URL`` is set, so every process sees the
+clear at once. A process also recomputes the fingerprint from the database at least
+every ``KB_INDEX_RECHECK_SECONDS``, which catches writers whose cache it does not
+share (a ``manage.py import_faq`` beside a server on the embedded local-memory cache).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Q
+
+logger = logging.getLogger(__name__)
+
+FINGERPRINT_CACHE_KEY = "knowledge:faq:fingerprint"
+
+
+def kb_fingerprint_from_db() -> str:
+    from knowledge.models import FAQEntry
+
+    agg = FAQEntry.objects.aggregate(
+        n=Count("id"), published=Count("id", filter=Q(is_published=True)), top=Max("id"), last=Max("updated_at")
+    )
+    last = agg["last"].isoformat() if agg["last"] else "-"
+    return f"{agg['n']}:{agg['published']}:{agg['top'] or 0}:{last}"
+
+
+def kb_fingerprint_cached() -> str | None:
+    try:
+        return cache.get(FINGERPRINT_CACHE_KEY)
+    except Exception:  # a cache outage must not take search down: fall back to the DB
+        logger.warning("knowledge base fingerprint: cache unavailable", exc_info=True)
+        return None
+
+
+def kb_fingerprint_store(fingerprint: str) -> None:
+    try:
+        cache.set(FINGERPRINT_CACHE_KEY, fingerprint, timeout=None)
+    except Exception:
+        logger.warning("knowledge base fingerprint: cache unavailable", exc_info=True)
+
+
+def _clear() -> None:
+    try:
+        cache.delete(FINGERPRINT_CACHE_KEY)
+    except Exception:
+        logger.warning("knowledge base fingerprint: cache unavailable", exc_info=True)
+
+
+def kb_version_bump() -> None:
+    """Mark the knowledge base as changed: the next search everywhere re-checks it.
+
+    Cleared now (this transaction sees its own writes) and again after commit (so a
+    process that re-read the old fingerprint meanwhile picks up the committed one).
+    """
+    _clear()
+    transaction.on_commit(_clear)

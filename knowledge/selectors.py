@@ -1,0 +1,94 @@
+"""Reading the knowledge base: what the assistant's ``KnowledgeBaseSearch`` tool calls.
+
+Every function reflects the latest committed edit: the index is re-checked against the
+knowledge-base version on each call (see :mod:`knowledge.search.index`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from knowledge.models import FAQEntry
+from knowledge.search.index import RankedEntry, holder
+
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class FAQHit:
+    entry_id: int
+    question: str
+    answer: str
+    category: str
+    product: str
+    score: float  # confidence in 0..1; comparable across knowledge-base sizes
+    confident: bool
+
+
+def faq_confidence_threshold() -> float:
+    return float(getattr(settings, "KB_CONFIDENCE_THRESHOLD", 0.5))
+
+
+def faq_ranked(*, query: str, limit: int = 5, product: str | None = None) -> list[RankedEntry]:
+    """The ranking behind :func:`faq_search`, with its lexical/semantic parts (for staff tools)."""
+    if not isinstance(query, str) or not query.strip():
+        return []
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    return holder.get().search(query, limit=limit, product=product or None)
+
+
+def faq_search(*, query: str, limit: int = 5, product: str | None = None) -> list[FAQHit]:
+    """Published entries that answer ``query``, best first (at most ``limit``).
+
+    ``product`` (a product name, exact or as a customer would say it) ranks entries about
+    that product first and lowers the confidence of entries about other products.
+    Never raises on odd input: empty, very long, any script or emoji.
+    """
+    ranked = faq_ranked(query=query, limit=limit, product=product)
+    if not ranked:
+        return []
+    entries = FAQEntry.objects.filter(pk__in=[r.entry_id for r in ranked], is_published=True).only(
+        "id", "question", "answer", "category", "product"
+    )
+    by_id = {entry.pk: entry for entry in entries}
+    threshold = faq_confidence_threshold()
+    hits = []
+    for r in ranked:
+        entry = by_id.get(r.entry_id)
+        if entry is None:  # unpublished or deleted since the index was read
+            continue
+        score = round(float(r.score), 4)
+        hits.append(
+            FAQHit(
+                entry_id=entry.pk,
+                question=entry.question,
+                answer=entry.answer,
+                category=entry.category,
+                product=entry.product,
+                score=score,
+                confident=score >= threshold,
+            )
+        )
+    return hits
+
+
+def faq_best_answer(*, query: str, product: str | None = None) -> FAQHit | None:
+    """The best entry if it clears ``KB_CONFIDENCE_THRESHOLD``; None means "I don't know"."""
+    hits = faq_search(query=query, limit=1, product=product)
+    if hits and hits[0].confident:
+        return hits[0]
+    return None
+
+
+def faq_known_products() -> list[str]:
+    """Distinct product names of published entries (cached with the index)."""
+    return list(holder.get().product_names)
+
+
+def product_match(*, text: str) -> str | None:
+    """The canonical name of the product ``text`` refers to ("the smart watch" -> "Pulse Smartwatch"), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return holder.get().products.match(text)
