@@ -292,6 +292,12 @@ ORDER_CLIENT_BACKEND = env_str("ORDER_CLIENT_BACKEND", "database")
 ORDER_API_BASE_URL = env_str("ORDER_API_BASE_URL")
 ORDER_API_KEY = env_str("ORDER_API_KEY")
 ORDER_API_TIMEOUT_SECONDS = env_float("ORDER_API_TIMEOUT_SECONDS", 3.0)
+# The HTTP backend's resilience (docs/orders-api.md): connect timeout per attempt, retries
+# of reads (never of cancels the server may have acted on), and the circuit breaker.
+ORDER_API_CONNECT_TIMEOUT_SECONDS = env_float("ORDER_API_CONNECT_TIMEOUT_SECONDS", 1.0)
+ORDER_API_READ_RETRIES = int(env_float("ORDER_API_READ_RETRIES", 2))
+ORDER_CIRCUIT_FAILURE_THRESHOLD = int(env_float("ORDER_CIRCUIT_FAILURE_THRESHOLD", 5))
+ORDER_CIRCUIT_COOLDOWN_SECONDS = env_float("ORDER_CIRCUIT_COOLDOWN_SECONDS", 30.0)
 
 ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", False)
 
