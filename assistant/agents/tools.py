@@ -1,0 +1,145 @@
+"""The tools agents call. Each goes through ``TurnContext.call_tool`` so it is recorded.
+
+Inputs use the order API's camelCase names (``orderId``) because that is what the
+customer-facing ``tool_calls`` record promises.
+"""
+
+from __future__ import annotations
+
+from assistant import metrics
+from assistant.agents.base import ToolFailure, ToolResult, TurnContext
+from orders.clients import get_order_client
+from orders.clients.base import (
+    CancelOutcome,
+    InvalidOrderId,
+    OrderClientError,
+    OrderNotFound,
+    OrderRecord,
+    OrderSystemUnavailable,
+    Requester,
+)
+
+ORDER_TRACKING = "OrderTrackingAPI"
+ORDER_CANCELLATION = "OrderCancellationAPI"
+ORDER_DETAILS = "OrderDetailsAPI"
+IDENTITY_CHECK = "IdentityVerification"
+KNOWLEDGE_BASE_SEARCH = "KnowledgeBaseSearch"
+
+
+def _order_system_failure(tool: str, exc: OrderClientError) -> ToolFailure:
+    if isinstance(exc, OrderNotFound):
+        return ToolFailure("not_found")
+    if isinstance(exc, InvalidOrderId):
+        return ToolFailure("invalid_order_id")
+    code = getattr(exc, "code", "unavailable")
+    metrics.ORDER_SYSTEM_ERRORS.labels(tool=tool, code=code if isinstance(exc, OrderSystemUnavailable) else "error").inc()
+    return ToolFailure("order_system_unavailable")
+
+
+def _tracking_data(order: OrderRecord) -> dict:
+    return {
+        "orderId": order.order_id,
+        "status": order.status,
+        "eta": order.eta.isoformat() if order.eta else None,
+        "carrier": order.carrier or None,
+        "trackingNumber": order.tracking_number or None,
+    }
+
+
+def _details_data(order: OrderRecord) -> dict:
+    return {
+        "orderId": order.order_id,
+        "status": order.status,
+        "placedAt": order.placed_at.isoformat(),
+        "items": [{"name": item.product_name, "quantity": item.quantity} for item in order.items],
+    }
+
+
+def _get_order(tool: str, order_id: str) -> OrderRecord:
+    try:
+        return get_order_client().get_order(order_id)
+    except OrderClientError as exc:
+        raise _order_system_failure(tool, exc) from exc
+
+
+def track_order(ctx: TurnContext, order_id: str) -> ToolResult:
+    def run() -> ToolResult:
+        order = _get_order(ORDER_TRACKING, order_id)
+        return ToolResult(data=_tracking_data(order), value=order)
+
+    return ctx.call_tool(ORDER_TRACKING, {"orderId": order_id}, run)
+
+
+def order_details(ctx: TurnContext, order_id: str) -> ToolResult:
+    def run() -> ToolResult:
+        order = _get_order(ORDER_DETAILS, order_id)
+        return ToolResult(data=_details_data(order), value=order)
+
+    return ctx.call_tool(ORDER_DETAILS, {"orderId": order_id}, run)
+
+
+def cancel_order(ctx: TurnContext, order_id: str, *, idempotency_key: str) -> ToolResult:
+    def run() -> ToolResult:
+        requester = Requester(channel=ctx.channel, session_id=ctx.state.session_id, user_id=ctx.user_id)
+        try:
+            outcome: CancelOutcome = get_order_client().cancel_order(
+                order_id, idempotency_key=idempotency_key, requester=requester
+            )
+        except OrderClientError as exc:
+            raise _order_system_failure(ORDER_CANCELLATION, exc) from exc
+        data = {"status": outcome.status, "refunded": outcome.refunded}
+        if outcome.reason:
+            data["reason"] = outcome.reason
+        return ToolResult(data=data, value=outcome)
+
+    return ctx.call_tool(ORDER_CANCELLATION, {"orderId": order_id}, run)
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def verify_identity(ctx: TurnContext, order_id: str, *, email: str = "", method: str = "email") -> ToolResult:
+    """Whether ``email`` (or the logged-in account's email) is the order's email.
+
+    An unknown order and a wrong email give the same result, so that order IDs cannot be
+    probed through this tool.
+    """
+    tool_input = {"orderId": order_id, "method": method}
+    if method == "email":
+        tool_input["email"] = mask_email(email)
+
+    def run() -> ToolResult:
+        try:
+            order = get_order_client().get_order(order_id)
+        except OrderNotFound:
+            return ToolResult(data={"verified": False})
+        except OrderClientError as exc:
+            raise _order_system_failure(IDENTITY_CHECK, exc) from exc
+        verified = bool(email) and order.customer_email.strip().lower() == email.strip().lower()
+        return ToolResult(data={"verified": verified}, value=order if verified else None)
+
+    return ctx.call_tool(IDENTITY_CHECK, tool_input, run)
+
+
+def search_knowledge_base(ctx: TurnContext, query: str, *, product: str | None = None, limit: int = 3) -> ToolResult:
+    from knowledge.selectors import faq_search
+
+    tool_input = {"query": query}
+    if product:
+        tool_input["product"] = product
+
+    def run() -> ToolResult:
+        with metrics.KB_SEARCH_LATENCY.time():
+            hits = faq_search(query=query, limit=limit, product=product)
+        best = hits[0] if hits and hits[0].confident else None
+        data = {
+            "answerFound": best is not None,
+            "matches": [{"id": hit.entry_id, "question": hit.question, "score": round(hit.score, 3)} for hit in hits],
+        }
+        if best is None:
+            metrics.KB_NO_ANSWER.inc()
+        return ToolResult(data=data, value=best)
+
+    return ctx.call_tool(KNOWLEDGE_BASE_SEARCH, tool_input, run)

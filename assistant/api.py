@@ -1,0 +1,83 @@
+"""POST /chat: a thin adapter from HTTP to ``assistant.services.chat_turn``."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assistant.engine.locks import SessionBusy
+from assistant.services import chat_turn
+from assistant.validation import ChatInputError, clean_message, clean_session_id
+
+
+class ToolCallSerializer(serializers.Serializer):
+    tool = serializers.CharField()
+    input = serializers.DictField()
+    result = serializers.DictField()
+
+
+class ChatRequestSerializer(serializers.Serializer):
+    """Documentation of the body; validation is ``assistant.validation`` (shared with the websocket)."""
+
+    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,128}$", max_length=128)
+    message = serializers.CharField(max_length=2000)
+
+
+class ChatReplySerializer(serializers.Serializer):
+    response = serializers.CharField()
+    agent = serializers.CharField()
+    tool_calls = ToolCallSerializer(many=True)
+    handover = serializers.CharField()
+
+
+def parse_chat_request(data) -> tuple[str, str]:
+    """The cleaned ``(session_id, message)`` or a DRF ValidationError naming the field.
+
+    DRF's CharField would quietly turn a number into text; the chat contract says a
+    number or a list where text belongs is an error, so the rules are checked by hand.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": ["The request body must be a JSON object."]})
+    errors = {}
+    cleaned = {}
+    for field, clean in (("session_id", clean_session_id), ("message", clean_message)):
+        try:
+            cleaned[field] = clean(data.get(field))
+        except ChatInputError as exc:
+            errors[field] = [exc.message]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned["session_id"], cleaned["message"]
+
+
+class ChatApi(APIView):
+    authentication_classes = []  # anonymous customers; a logged-in shop user is read from the session below
+    permission_classes = []
+
+    @extend_schema(
+        request=ChatRequestSerializer,
+        responses={200: ChatReplySerializer},
+        examples=[
+            OpenApiExample(
+                "Cancel an order",
+                value={"session_id": "abc123", "message": "I want to cancel my order ORD-4567"},
+                request_only=True,
+            )
+        ],
+        description="Send one customer message; the assistant answers, naming the agent that did and every tool it called.",
+    )
+    def post(self, request):
+        session_id, message = parse_chat_request(request.data)
+        user = getattr(request._request, "user", None)
+        try:
+            reply = chat_turn(session_id=session_id, message=message, user=user, channel="api")
+        except SessionBusy:
+            return Response(
+                {"error": "session_busy", "message": "Another message of this session is still being answered; retry shortly."},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "1"},
+            )
+        return Response(reply.as_payload())
