@@ -301,6 +301,20 @@ ORDER_CIRCUIT_COOLDOWN_SECONDS = env_float("ORDER_CIRCUIT_COOLDOWN_SECONDS", 30.
 
 ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", False)
 
+# Knowledge base search (knowledge/search/). Below this confidence (0..1) the assistant
+# says it does not know rather than give the closest FAQ entry.
+KB_CONFIDENCE_THRESHOLD = env_float("KB_CONFIDENCE_THRESHOLD", 0.5)
+# Where large search indexes are persisted (keyed by knowledge-base version), and from
+# how many entries they are; smaller ones build in milliseconds and are not saved.
+KB_INDEX_DIR = Path(env_str("KB_INDEX_DIR") or BASE_DIR / "var" / "kb_index")
+KB_INDEX_PERSIST_MIN_ENTRIES = int(env_float("KB_INDEX_PERSIST_MIN_ENTRIES", 1000))
+# How often each process re-reads the knowledge-base version from the database itself
+# (catches writers that do not share this process's cache).
+KB_INDEX_RECHECK_SECONDS = env_float("KB_INDEX_RECHECK_SECONDS", 2.0)
+
+# The shop's name, as the assistant introduces itself.
+SHOP_NAME = env_str("SHOP_NAME", "Northwind Goods")
+
 # How many earlier messages the engine reads per turn: enough context, bounded cost.
 CHAT_HISTORY_WINDOW = int(env_float("CHAT_HISTORY_WINDOW", 20))
 
