@@ -90,7 +90,7 @@
   var form = el("form", { "class": "aw-composer" });
   var label = el("label", { "for": "aw-input", "class": "aw-sr-only" }, "Your message");
   var input = el("textarea", {
-    id: "aw-input", rows: "1", maxlength: String(MAX_LENGTH), placeholder: "Ask about an order or a product\u2026",
+    id: "aw-input", rows: "1", maxlength: String(MAX_LENGTH), placeholder: "Type your message\u2026",
     autocomplete: "off"
   });
   var sendButton = el("button", { type: "submit", "class": "aw-send" }, "Send");
@@ -128,7 +128,7 @@
         li.append(el("strong", {}, call.tool || call.name || "tool"));
         var rest = {};
         Object.keys(call).forEach(function (k) { if (k !== "tool" && k !== "name") rest[k] = call[k]; });
-        li.append(el("pre", {}, JSON.stringify(rest, null, 2)));
+        li.append(el("pre", {}, JSON.stringify(rest)));
         callList.append(li);
       });
       details.append(callList);
@@ -138,7 +138,7 @@
       toggle.setAttribute("aria-expanded", open ? "false" : "true");
       toggle.textContent = open ? "Details" : "Hide details";
       details.hidden = open;
-      if (!open) scrollDown();
+      if (!open && details.scrollIntoView) details.scrollIntoView({ block: "nearest" });
     });
     wrap.append(toggle, details);
     return wrap;
