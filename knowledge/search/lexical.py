@@ -37,8 +37,12 @@ class LexicalResult:
 
 
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25):
+    def __init__(self, retriever: bm25s.BM25 | None):
         self.retriever = retriever
+        if retriever is None:  # an empty knowledge base
+            self.vocab, self.num_docs, self.max_idf = {}, 0, 0.0
+            self.idf = np.zeros(0)
+            return
         self.vocab: dict[str, int] = retriever.vocab_dict
         indptr = retriever.scores["indptr"]
         self.num_docs = int(retriever.scores["num_docs"])
@@ -49,11 +53,15 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, corpus_terms: list[list[str]], *, show_progress: bool = False) -> "LexicalIndex":
+        if not corpus_terms:
+            return cls(None)
         retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
         retriever.index(corpus_terms, show_progress=show_progress)
         return cls(retriever)
 
     def save(self, directory: Path) -> None:
+        if self.retriever is None:
+            return
         self.retriever.save(str(directory), show_progress=False)
 
     @classmethod

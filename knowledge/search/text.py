@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 # Bump when the analysis changes: persisted indexes built with another version are stale.
-ANALYSER_VERSION = "3"
+ANALYSER_VERSION = "4"
 
 # Longest question we analyse: a 2,000-character message is cut, not refused.
 MAX_QUERY_CHARS = 1000
@@ -258,7 +258,8 @@ class TypoCorrector:
     """Maps a word the index has never seen to the closest word it has.
 
     Optimal-string-alignment distance (a swap of two letters counts as one edit), at most
-    one edit for words of 4-7 letters and two from 8 letters; among equally close words
+    one edit for words of 5-8 letters and two from 9 letters (shorter words are too
+    often real words: "tree" is not a typo of "free"); among equally close words
     the most frequent wins. Short words and digits are never corrected.
     """
 
@@ -275,12 +276,12 @@ class TypoCorrector:
         return word in self._freq
 
     def correct(self, word: str) -> str:
-        if word in self._freq or len(word) < 4 or not word.isalpha() or not word.isascii():
+        if word in self._freq or len(word) < 5 or not word.isalpha() or not word.isascii():
             return word
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        max_edits = 1 if len(word) < 8 else 2
+        max_edits = 1 if len(word) < 9 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):
             candidates = self._by_length.get(length)

@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+
+from knowledge.evaluation import DEFAULT_EVAL_SET, evaluate_kb, load_evaluation_set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_evaluation_set_has_enough_labelled_and_unanswerable_questions(demo_faq):
+    labelled, unanswerable = load_evaluation_set(DEFAULT_EVAL_SET)
+    assert len(labelled) >= 120 and len(unanswerable) >= 30
+
+
+def test_lexical_search_meets_the_quality_targets(demo_faq, settings):
+    settings.ENABLE_EMBEDDINGS = False
+    report = evaluate_kb()
+    assert report.top1_accuracy >= 0.85, report.misses
+    assert report.idk_rate >= 0.80, report.false_answers
+
+
+def test_evaluate_kb_command_prints_the_figures(demo_faq, capsys):
+    call_command("evaluate_kb", str(DEFAULT_EVAL_SET), verbosity=0)
+    out = capsys.readouterr().out
+    assert "top-1 accuracy" in out and "top-3 accuracy" in out and "I don't know" in out
