@@ -19,6 +19,7 @@ from assistant.engine.state import ConversationState
 from assistant.models import Conversation, Message, MessageRole
 from assistant.telemetry import span
 from assistant.validation import clean_message, clean_session_id
+from config.logs import bind_request_context
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
         raise ValueError(f"unknown channel {channel!r}")
     user = user if user is not None and getattr(user, "is_authenticated", False) else None
 
+    bind_request_context(session_id=session_id)  # on every log line of this turn
     started = time.perf_counter()
     with span("chat turn", session_id=session_id, channel=channel), session_lock(session_id):
         conversation = _conversation_for(session_id=session_id, user=user)

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Request ID, request span and request log line (config/middleware.py).
+    "config.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -275,14 +277,15 @@ if PRODUCTION:
 # --- Logging ---------------------------------------------------------------------------
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# structlog (config/logs.py): one JSON object per line in production, readable console
+# lines in the demo; request_id, session_id and trace_id on every line; personal data
+# (emails, phone and card numbers) redacted.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "console").lower()
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or console")
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(json=LOG_FORMAT == "json", level=LOG_LEVEL)
 
 # --- The assistant ---------------------------------------------------------------------
 
