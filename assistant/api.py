@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assistant.authentication import JsonOnlySessionAuthentication
 from assistant.engine.locks import SessionBusy
 from assistant.services import chat_turn
 from assistant.validation import ChatInputError, clean_message, clean_session_id
@@ -54,7 +55,7 @@ def parse_chat_request(data) -> tuple[str, str]:
 
 
 class ChatApi(APIView):
-    authentication_classes = []  # anonymous customers; a logged-in shop user is read from the session below
+    authentication_classes = [JsonOnlySessionAuthentication]  # anonymous customers, or the shop's logged-in user
     permission_classes = []
 
     @extend_schema(
@@ -71,9 +72,8 @@ class ChatApi(APIView):
     )
     def post(self, request):
         session_id, message = parse_chat_request(request.data)
-        user = getattr(request._request, "user", None)
         try:
-            reply = chat_turn(session_id=session_id, message=message, user=user, channel="api")
+            reply = chat_turn(session_id=session_id, message=message, user=request.user, channel="api")
         except SessionBusy:
             return Response(
                 {"error": "session_busy", "message": "Another message of this session is still being answered; retry shortly."},

@@ -14,7 +14,7 @@ from orders.clients.base import CancelOutcome, CancelStatus, OrderRecord
 from orders.policies import cancellation_window_open
 
 INTENT = "cancel"
-RETURN_POLICY_QUERY = "How do I return an item I received?"
+RETURN_POLICY_QUERY = "What is your return policy?"
 
 
 class OrderCancellationAgent:

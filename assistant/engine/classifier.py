@@ -27,7 +27,7 @@ LABELS = ("cancel", "track", "product", "other")
 # adds one token the model can weigh, so a synonym it never saw in training still counts
 # towards the right intent.
 CUES = {
-    "zzcancelcue": r"\b(cancel\w*|cancle\w*|cancell?\w*|canel\w*|delete|scrap|void|revoke|undo|call(?:ing)? (?:it )?off"
+    "zzcancelcue": r"\b(cancel\w*|cancle\w*|cancell?\w*|canel\w*|delete|scrap|abort|void|revoke|undo|call(?:ing)? (?:it )?off"
     r"|stop (?:the|my|this) (?:order|shipment|delivery|purchase)|don'?t (?:want|need) (?:it|this|that|the order|them)"
     r"|no longer (?:want|need)|changed? my mind|storn\w*|annul\w*|cancelar|anular)\b",
     "zztrackcue": r"\b(where\w*|were is|track\w*|arriv\w*|ship(?:ped|ping)?|deliver\w*|status|eta|update|package|pakage"
