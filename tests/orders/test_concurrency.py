@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from orders.clients.base import Requester
+from orders.clients.base import IdempotencyKeyReused, Requester
 from orders.clients.http import HttpOrderClient
 from orders.models import CancellationAudit, IdempotencyRecord, Order, OrderStatus
 from orders.services import order_cancel
@@ -105,3 +105,23 @@ def test_twenty_concurrent_cancels_over_http_cancel_once(live_server):
     finally:
         client.close()
     assert_cancelled_exactly_once([o.status for o in outcomes])
+
+
+def test_one_key_raced_for_two_orders_cancels_only_one():
+    """A key reused for another order is refused even when both requests race past the
+    lookup: the loser's transaction, cancellation included, rolls back."""
+    OrderFactory(order_id="ORD-4567")
+    OrderFactory(order_id="ORD-4568")
+    order_ids = ["ORD-4567", "ORD-4568"]
+
+    def attempt(i: int):
+        try:
+            return order_cancel(order_id=order_ids[i], requester=Requester(channel="chat"), idempotency_key="shared")
+        except IdempotencyKeyReused as exc:
+            return exc
+
+    results = run_concurrently(attempt, n=2)
+
+    assert sorted(type(r).__name__ for r in results) == ["CancelOutcome", "IdempotencyKeyReused"]
+    assert Order.objects.filter(status=OrderStatus.CANCELLED).count() == 1
+    assert CancellationAudit.objects.count() == 1
