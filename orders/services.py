@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -119,3 +120,13 @@ def _audit_write(*, order: Order, outcome: CancelOutcome, requester: Requester, 
         idempotency_key=key[:255],
         created_at=now,
     )
+
+
+def idempotency_records_prune(*, older_than: timedelta) -> int:
+    """Delete stored cancel answers older than ``older_than``; returns how many.
+
+    A retry comes seconds or minutes after the first request, so a few days of answers is
+    plenty; pruning keeps the table (and its unique index) small.
+    """
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

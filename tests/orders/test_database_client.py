@@ -77,3 +77,20 @@ def test_same_key_for_another_order_is_refused():
     client.cancel_order("ORD-4567", idempotency_key="k", requester=CHAT)
     with pytest.raises(IdempotencyKeyReused):
         client.cancel_order("ORD-4568", idempotency_key="k", requester=CHAT)
+
+
+def test_old_idempotency_records_are_pruned_and_recent_ones_kept():
+    from django.core.management import call_command
+
+    from orders.models import IdempotencyRecord
+
+    OrderFactory(order_id="ORD-4567")
+    OrderFactory(order_id="ORD-4568")
+    client = DatabaseOrderClient()
+    client.cancel_order("ORD-4567", idempotency_key="old", requester=CHAT)
+    client.cancel_order("ORD-4568", idempotency_key="new", requester=CHAT)
+    IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - timedelta(days=8))
+
+    call_command("prune_idempotency_records", "--days", "7")
+
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
