@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from assistant.authentication import JsonOnlySessionAuthentication
 from assistant.engine.locks import SessionBusy
 from assistant.services import chat_turn
+from assistant.throttles import ChatIpThrottle, ChatSessionThrottle
 from assistant.validation import ChatInputError, clean_message, clean_session_id
 
 
@@ -57,6 +58,8 @@ def parse_chat_request(data) -> tuple[str, str]:
 class ChatApi(APIView):
     authentication_classes = [JsonOnlySessionAuthentication]  # anonymous customers, or the shop's logged-in user
     permission_classes = []
+    # CHAT_RATE_LIMIT_IP / CHAT_RATE_LIMIT_SESSION, shared with the websocket: 429 + Retry-After.
+    throttle_classes = [ChatIpThrottle, ChatSessionThrottle]
 
     @extend_schema(
         request=ChatRequestSerializer,

@@ -28,6 +28,7 @@ from assistant.engine.locks import SessionBusy
 from assistant.ratelimit import TokenBucket
 from assistant.selectors import conversation_history
 from assistant.services import chat_turn
+from assistant.throttles import scope_client_ip, websocket_turn_allowed
 from assistant.validation import MESSAGE_MAX_LENGTH, ChatInputError, clean_message, clean_session_id
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             message = clean_message(content.get("message"))
         except ChatInputError as exc:
             await self.send_json(_error(exc.code, f"{exc.field}: {exc.message}", field=exc.field))
+            return
+        # The chat turn limits of POST /chat (per IP, per conversation), shared with it.
+        limit = await websocket_turn_allowed(client_ip=scope_client_ip(self.scope), session_id=self.session_id)
+        if not limit.allowed:
+            await self.send_json(
+                _error("throttled", "Too many messages; try again shortly.", retry_after=limit.retry_after)
+            )
             return
         try:
             self.turns.put_nowait(message)

@@ -112,7 +112,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# Benchmarks swap in benchmarks.urls (the project plus a bare endpoint to compare with).
+ROOT_URLCONF = env_str("DJANGO_ROOT_URLCONF", "config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -320,6 +321,23 @@ SHOP_NAME = env_str("SHOP_NAME", "Northwind Goods")
 
 # How many earlier messages the engine reads per turn: enough context, bounded cost.
 CHAT_HISTORY_WINDOW = int(env_float("CHAT_HISTORY_WINDOW", 20))
+
+# --- Chat rate limits (assistant/chat_limits.py) ----------------------------------------
+
+# Chat turns per client IP and per conversation, over POST /chat and the websocket
+# together; "off" disables one. Counted in the cache (Redis: across all processes).
+# Per IP: 120/min lets a shared office or mobile-carrier address carry dozens of
+# customers typing at once, and caps one scripted client at 2 turns a second. Per
+# conversation: 60/min is 1 turn a second, far above anyone typing, far below a script.
+CHAT_RATE_LIMIT_IP = env_str("CHAT_RATE_LIMIT_IP", "120/min")
+CHAT_RATE_LIMIT_SESSION = env_str("CHAT_RATE_LIMIT_SESSION", "60/min")
+# Addresses/CIDRs of the reverse proxies in front of the app (comma-separated). Only when
+# the direct peer is one of them is X-Forwarded-For read for the client's IP.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+from assistant.chat_limits import parse_rate, parse_trusted_proxies  # noqa: E402
+
+parse_rate(CHAT_RATE_LIMIT_IP), parse_rate(CHAT_RATE_LIMIT_SESSION)  # fail at start-up, not per request
+parse_trusted_proxies(tuple(TRUSTED_PROXIES))
 
 # --- Realtime chat (websocket and widget) ------------------------------------------------
 
