@@ -67,3 +67,17 @@ def test_evaluate_routing_reads_jsonl_and_rejects_unknown_labels(tmp_path):
         call_command("evaluate_routing", str(bad))
     with pytest.raises(CommandError, match="does not exist"):
         call_command("evaluate_routing", str(tmp_path / "missing.csv"))
+
+
+def test_the_compiled_classifier_agrees_with_the_fitted_pipeline():
+    import numpy as np
+
+    from assistant.engine.classifier import CompiledIntentModel, build_model
+
+    pipeline = build_model(training_examples())
+    compiled = CompiledIntentModel(pipeline)
+    texts = [text for text, _ in load_examples("test")] + ["", "🙂🙂", "x" * 2000, "ORD-1234 ORD-5678"]
+    expected = pipeline.predict_proba(texts)
+    actual = np.array([compiled.predict_proba(text) for text in texts])
+    assert compiled.classes == list(pipeline.classes_)
+    assert np.abs(expected - actual).max() < 1e-9
