@@ -176,7 +176,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django_redis with django-prometheus's hit/miss counters.
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "assistant"),
             "OPTIONS": {
@@ -195,7 +196,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache",
             "LOCATION": "assistant",
         }
     }
@@ -319,8 +320,6 @@ KB_INDEX_RECHECK_SECONDS = env_float("KB_INDEX_RECHECK_SECONDS", 2.0)
 # The shop's name, as the assistant introduces itself.
 SHOP_NAME = env_str("SHOP_NAME", "Northwind Goods")
 
-# How many earlier messages the engine reads per turn: enough context, bounded cost.
-CHAT_HISTORY_WINDOW = int(env_float("CHAT_HISTORY_WINDOW", 20))
 
 # --- Chat rate limits (assistant/chat_limits.py) ----------------------------------------
 
