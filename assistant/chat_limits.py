@@ -31,6 +31,8 @@ from functools import lru_cache
 
 from django.core.exceptions import ImproperlyConfigured
 
+from assistant import metrics
+
 logger = logging.getLogger(__name__)
 
 IP_SCOPE = "ip"
@@ -165,6 +167,7 @@ def hit(
     weight = 1 - elapsed / period
     if previous * weight + current <= rate.limit:
         return LimitResult(True)
+    metrics.CHAT_THROTTLED.labels(scope=scope).inc()
     try:
         cache.decr(current_key)  # a refused turn does not use up the allowance
     except Exception:

@@ -31,6 +31,9 @@ FALLBACKS = Counter("assistant_fallbacks_total", "Turns answered by the fallback
 ORDER_SYSTEM_ERRORS = Counter(
     "assistant_order_system_errors_total", "Order-system failures seen by the agents.", ["tool", "code"]
 )
+CHAT_THROTTLED = Counter(
+    "assistant_chat_throttled_total", "Chat turns refused by a rate limit, by limit (ip or session).", ["scope"]
+)
 WEBSOCKET_CONNECTIONS = Gauge(
     "assistant_websocket_connections", "Open chat websocket connections.", multiprocess_mode="livesum"
 )
