@@ -36,3 +36,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from assistant.warmup import warm_up  # noqa: E402
+
+warm_up()

@@ -11,3 +11,7 @@ application = get_wsgi_application()
 from config.otel import configure_tracing  # noqa: E402
 
 configure_tracing()  # spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+
+from assistant.warmup import warm_up  # noqa: E402
+
+warm_up()

@@ -31,8 +31,9 @@ def _order_system_failure(tool: str, exc: OrderClientError) -> ToolFailure:
         return ToolFailure("not_found")
     if isinstance(exc, InvalidOrderId):
         return ToolFailure("invalid_order_id")
-    code = getattr(exc, "code", "unavailable")
-    metrics.ORDER_SYSTEM_ERRORS.labels(tool=tool, code=code if isinstance(exc, OrderSystemUnavailable) else "error").inc()
+    # ``reason`` is the specific, bounded cause (timeout, circuit_open, bad_response, ...).
+    reason = getattr(exc, "reason", "") or getattr(exc, "code", "error")
+    metrics.ORDER_SYSTEM_ERRORS.labels(tool=tool, code=reason if isinstance(exc, OrderSystemUnavailable) else "error").inc()
     return ToolFailure("order_system_unavailable")
 
 

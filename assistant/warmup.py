@@ -1,0 +1,28 @@
+"""Work a server process does once at start, so the first customer does not wait for it."""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    """Train the intent classifier and load the knowledge-base index.
+
+    Failures are logged, not raised: a server must still start (and report through
+    /readyz) when, say, the database is not reachable yet; the work then happens on
+    the first turn instead.
+    """
+    from assistant.engine.classifier import warm_up as warm_up_classifier
+
+    try:
+        warm_up_classifier()
+    except Exception:
+        logger.exception("warm-up: the intent classifier could not be trained")
+    try:
+        from knowledge.selectors import faq_search
+
+        faq_search(query="warm up", limit=1)
+    except Exception:
+        logger.warning("warm-up: the knowledge-base index could not be loaded yet", exc_info=True)
