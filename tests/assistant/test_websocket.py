@@ -10,6 +10,7 @@ import json
 
 import pytest
 from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.security.websocket import OriginValidator
@@ -80,7 +81,7 @@ async def test_a_message_gets_typing_at_once_then_the_engine_reply():
     assert {"response", "agent", "tool_calls", "handover", "id"} <= reply.keys()
     assert reply["response"] and reply["agent"]
     assert isinstance(reply["tool_calls"], list)
-    stored = await Message.objects.aget(pk=reply["id"])
+    stored = await database_sync_to_async(Message.objects.get)(pk=reply["id"])
     assert stored.content == reply["response"]
     await communicator.disconnect()
 
