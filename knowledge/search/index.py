@@ -42,6 +42,12 @@ from knowledge.search.versioning import kb_fingerprint_cached, kb_fingerprint_fr
 logger = logging.getLogger(__name__)
 
 RRF_K = 60
+# The semantic list's weight in the fusion (the lexical list weighs 1).
+SEMANTIC_RRF_WEIGHT = 1.0
+# Candidates: the union of both rankings, cut by reciprocal rank fusion. Order: "score" sorts
+# them by the fused confidence (half lexical, half semantic), "rrf" by the fusion itself.
+FUSION = "score"
+LEXICAL_SHARE = 0.5
 # Ranking boost for entries about the product the customer is talking about, and the
 # damping for entries about another product (confidence too: an answer about the
 # smartwatch is not a confident answer to a question about headphones).
@@ -179,7 +185,7 @@ class KnowledgeIndex:
         for rank, row in enumerate(lex_order):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         for rank, row in enumerate(sem_rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[int(row)] = fused.get(int(row), 0.0) + SEMANTIC_RRF_WEIGHT / (RRF_K + rank + 1)
         rows = np.array(sorted(fused, key=fused.get, reverse=True)[: max(limit, 10)], dtype=np.int64)
         missing = np.array([r for r in rows if r not in lex_conf], dtype=np.int64)
         if missing.size:
@@ -191,10 +197,13 @@ class KnowledgeIndex:
             sim = float(sims[row])
             sem_conf = min(max((sim - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW), 0.0), 1.0)
             lc = lex_conf.get(row, 0.0)
-            confidence = 0.5 * lc + 0.5 * sem_conf
+            confidence = LEXICAL_SHARE * lc + (1 - LEXICAL_SHARE) * sem_conf
             entry = RankedEntry(int(self.entry_ids[row]), confidence, lc, sim, bm25.get(row, 0.0))
             scored.append((fused[row], confidence, entry))
-        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        if FUSION == "score":
+            scored.sort(key=lambda item: (item[1], item[0]), reverse=True)
+        else:
+            scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [entry for _, _, entry in scored[:limit]]
 
     def explain(self, query: str) -> dict:
