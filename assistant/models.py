@@ -24,6 +24,11 @@ class Conversation(models.Model):
     verified_order_ids = models.JSONField(default=list, blank=True)
     failed_identity_checks = models.PositiveIntegerField(default=0)
     identity_locked_until = models.DateTimeField(null=True, blank=True)
+    # Consecutive turns the assistant could not answer; two hand the customer to a person.
+    unanswered_streak = models.PositiveSmallIntegerField(default=0)
+    # Mirrors the conversation's open handoff ticket (if any), so that every turn knows
+    # whether a person owns the conversation without another query.
+    handoff_status = models.CharField(max_length=16, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -37,6 +42,12 @@ class Conversation(models.Model):
 class MessageRole(models.TextChoices):
     USER = "user", "Customer"
     ASSISTANT = "assistant", "Assistant"
+    STAFF = "staff", "Staff member"
+
+
+class Feedback(models.IntegerChoices):
+    DOWN = -1, "Thumbs down"
+    UP = 1, "Thumbs up"
 
 
 class Message(models.Model):
@@ -48,7 +59,13 @@ class Message(models.Model):
     agent = models.CharField(max_length=64, blank=True)
     tool_calls = models.JSONField(default=list, blank=True)
     handover = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # What the turn achieved, for staff insights: answered, no_answer, cancelled, ...
+    outcome = models.CharField(max_length=32, blank=True, db_index=True)
+    # The staff member who wrote a ``staff`` message.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    feedback = models.SmallIntegerField(choices=Feedback.choices, null=True, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["id"]
@@ -56,3 +73,46 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:60]}"
+
+
+class HandoffStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for a person"
+    ACTIVE = "active", "A person is chatting"
+    CLOSED = "closed", "Closed"
+
+
+class HandoffReason(models.TextChoices):
+    REQUESTED = "requested", "Customer asked for a person"
+    UNANSWERED = "unanswered", "Assistant could not answer twice"
+    UPSET = "upset", "Customer is upset"
+
+
+class HandoffTicket(models.Model):
+    """A conversation handed from the assistant to a person."""
+
+    conversation = models.ForeignKey(Conversation, related_name="handoffs", on_delete=models.CASCADE)
+    status = models.CharField(max_length=16, choices=HandoffStatus.choices, default=HandoffStatus.WAITING, db_index=True)
+    reason = models.CharField(max_length=16, choices=HandoffReason.choices)
+    transcript = models.TextField(help_text="The conversation up to the handoff.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_handoffs"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # True when the person gave the conversation back to the assistant rather than closing it.
+    returned_to_assistant = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            # One open ticket per conversation at a time.
+            models.UniqueConstraint(
+                fields=["conversation"],
+                condition=~models.Q(status="closed"),
+                name="one_open_handoff_per_conversation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Handoff #{self.pk} ({self.get_status_display()})"

@@ -15,7 +15,7 @@ from django.db import transaction
 from assistant import metrics
 from assistant.engine.locks import session_lock
 from assistant.engine.orchestrator import run_turn
-from assistant.engine.state import ConversationState
+from assistant.engine.state import STATE_FIELDS, ConversationState
 from assistant.models import Conversation, Message, MessageRole
 from assistant.telemetry import span
 from assistant.validation import clean_message, clean_session_id
@@ -32,7 +32,7 @@ class ChatReply:
     agent: str
     tool_calls: list[dict]
     handover: str
-    message_id: int
+    message_id: int | None  # None when a person owns the conversation and the assistant stayed silent
     session_id: str
 
     def as_payload(self) -> dict:
@@ -69,23 +69,27 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
             channel=channel,
             user_email=(user.email if user else ""),
             user_id=(user.pk if user else None),
+            conversation_id=conversation.pk,
         )
-        with transaction.atomic():
-            _, reply_message = Message.objects.bulk_create(
-                [
-                    Message(conversation=conversation, role=MessageRole.USER, content=message),
-                    Message(
-                        conversation=conversation,
-                        role=MessageRole.ASSISTANT,
-                        content=outcome.text,
-                        agent=outcome.agent,
-                        tool_calls=outcome.tool_calls,
-                        handover=outcome.handover,
-                    ),
-                ]
+        messages = [Message(conversation=conversation, role=MessageRole.USER, content=message)]
+        if not outcome.silent:
+            messages.append(
+                Message(
+                    conversation=conversation,
+                    role=MessageRole.ASSISTANT,
+                    content=outcome.text,
+                    agent=outcome.agent,
+                    tool_calls=outcome.tool_calls,
+                    handover=outcome.handover,
+                    outcome=outcome.outcome,
+                )
             )
+        with transaction.atomic():
+            stored = Message.objects.bulk_create(messages)
             state.apply_to(conversation)
-            conversation.save()
+            # Only the engine's own fields: staff may change the handoff status meanwhile.
+            conversation.save(update_fields=[*STATE_FIELDS, "user", "updated_at"])
+        reply_message = stored[-1] if not outcome.silent else None
 
     duration = time.perf_counter() - started
     metrics.TURNS.labels(agent=outcome.agent, channel=channel).inc()
@@ -106,13 +110,13 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
         agent=outcome.agent,
         tool_calls=outcome.tool_calls,
         handover=outcome.handover,
-        message_id=reply_message.pk,
+        message_id=reply_message.pk if reply_message else None,
         session_id=session_id,
     )
 
 
 def _conversation_for(*, session_id: str, user) -> Conversation:
-    conversation, created = Conversation.objects.get_or_create(
+    conversation, _ = Conversation.objects.get_or_create(
         session_id=session_id, defaults={"user": user}
     )
     if user is not None and conversation.user_id is None:

@@ -54,10 +54,26 @@ class ToolFailure(Exception):
         self.data = data or {}
 
 
+class Outcome:
+    """What a turn achieved, stored per message for the staff insights."""
+
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    SMALLTALK = "smalltalk"
+    ASKED = "asked"  # the agent asked for something it needs (order number, email, yes/no)
+    CANCELLED = "cancelled"
+    CANCEL_REFUSED = "cancel_refused"
+    TRACKED = "tracked"
+    ORDER_SYSTEM_DOWN = "order_system_down"
+    HANDOFF = "handoff"
+    HUMAN_OWNED = "human_owned"
+
+
 @dataclass(frozen=True)
 class AgentReply:
     text: str
     agent: str
+    outcome: str = ""
 
 
 @dataclass
@@ -68,6 +84,7 @@ class TurnContext:
     understanding: "Understanding"
     state: "ConversationState"
     channel: str
+    conversation_id: int | None = None
     user_email: str = ""
     user_id: int | None = None
     tool_calls: list[ToolCall] = field(default_factory=list)

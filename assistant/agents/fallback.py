@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from assistant import metrics
-from assistant.agents.base import AgentReply, TurnContext
+from assistant.agents.base import AgentReply, Outcome, TurnContext
 
 CAPABILITIES = (
     "I can track an order, cancel an order placed in the last 24 hours, and answer questions about "
@@ -30,4 +30,5 @@ class FallbackAgent:
         else:
             reason, text = "out_of_scope", f"I'm sorry, I can't help with that. {CAPABILITIES}"
         metrics.FALLBACKS.labels(reason=reason).inc()
-        return AgentReply(text=text, agent=self.name)
+        outcome = Outcome.NO_ANSWER if reason == "out_of_scope" else Outcome.SMALLTALK
+        return AgentReply(text=text, agent=self.name, outcome=outcome)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.agents import tools
-from assistant.agents.base import AgentReply, TurnContext
+from assistant.agents.base import AgentReply, Outcome, TurnContext
 
 NO_ANSWER = (
     "I'm sorry, I don't have an answer to that in our help centre, and I'd rather not guess. "
@@ -28,5 +28,5 @@ class ProductQAAgent:
 
         result = tools.search_knowledge_base(ctx, u.normalized, product=product)
         if result.ok and result.value is not None:
-            return AgentReply(text=result.value.answer, agent=self.name)
-        return AgentReply(text=NO_ANSWER, agent=self.name)
+            return AgentReply(text=result.value.answer, agent=self.name, outcome=Outcome.ANSWERED)
+        return AgentReply(text=NO_ANSWER, agent=self.name, outcome=Outcome.NO_ANSWER)

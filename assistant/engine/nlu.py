@@ -44,6 +44,36 @@ _REFERENCE = re.compile(
     r"one too|it too|as well|the last one|previous)\b",
     re.IGNORECASE,
 )
+_PERSON = r"(?:human|human being|person|real person|real human|agent|live agent|representative|rep|someone|somebody|operator|manager|supervisor|staff|colleague)"
+_WANTS_HUMAN = re.compile(
+    r"\b(?:talk|speak|chat|connect|transfer|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+(?:a\s+|an\s+|the\s+|your\s+|some\s+|real\s+)?" + _PERSON
+    + r"|\b(?:want(?:ed)?|need(?:ed)?|get|give me|request(?:ed)?|ask(?:ed|ing)? for)\s+(?:to\s+(?:talk|speak)\s+to\s+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|representative)\b"
+    r"|\b(?:real person|live agent|actual person|human being|human agent)\b"
+    r"|\b(?:an?\s+)?(?:real\s+)?(?:human|person|agent|representative)\s+(?:again\s+)?(?:please|pls|plz|now)\b"
+    r"|^\s*(?:an?\s+)?(?:agent|operator|representative|human|person)(?:\s+please|\s+pls|\s+now)?[\s!.]*$"
+    r"|\bcustomer (?:service|support) (?:agent|representative|rep|person)\b",
+    re.IGNORECASE,
+)
+# Words of anger and despair that, with shouting and "!!!", mark an upset customer.
+_UPSET_WORDS = re.compile(
+    r"\b(ridiculous|unacceptable|worst|terrible|horrible|awful|useless|pathetic|disgusting|furious|angry|livid|"
+    r"scam|scammers|fraud|rip ?off|lawyer|sue|complaint|disgrace|joke|fed up|sick of|wtf|damn|hell|crap|"
+    r"shit|fuck\w*|bullshit|stupid|idiot\w*|incompetent|never again|third time|still nothing)\b",
+    re.IGNORECASE,
+)
+UPSET_THRESHOLD = 3
+
+
+def upset_score(text: str) -> int:
+    """A small heuristic: angry words count 2 each, shouting 2, each run of "!!"/"??" 1."""
+    score = 2 * len(_UPSET_WORDS.findall(text))
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        score += 2
+    score += len(re.findall(r"[!?]{2,}", text))
+    return score
+
+
 _GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|yo|greetings)\b[\s!.,]*$", re.I)
 _THANKS = re.compile(r"\b(thanks|thank you|thx|ty|cheers|much appreciated|appreciate it)\b", re.I)
 _BYE = re.compile(r"^\s*(bye|goodbye|see you|see ya|that's all|thats all|nothing else|have a good day)\b", re.I)
@@ -65,6 +95,8 @@ class Understanding:
     greeting: bool = False
     thanks: bool = False
     goodbye: bool = False
+    wants_human: bool = False
+    upset: bool = False
     words: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -148,5 +180,7 @@ def understand(text: str) -> Understanding:
         greeting=bool(_GREETING.match(lowered)),
         thanks=bool(_THANKS.search(lowered)) and len(words) <= 8,
         goodbye=bool(_BYE.match(lowered)),
+        wants_human=bool(_WANTS_HUMAN.search(normalized)),
+        upset=upset_score(normalized) >= UPSET_THRESHOLD,
         words=tuple(words),
     )

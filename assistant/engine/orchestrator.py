@@ -1,12 +1,16 @@
 """OrchestratorAgent: reads the message, decides which agent owns it, hands it over.
 
 Routing order:
+0. While a person owns the conversation (a claimed handoff) the assistant stays silent.
+   A customer who asks for a person gets the HumanHandoffAgent.
 1. A message that answers what the assistant asked for (an order number, an email, a
    yes/no) goes back to the agent that asked.
 2. Otherwise the classifier's intent decides, with order numbers as evidence: a bare
    "ORD-4567" is a tracking request.
 3. A product or small-talk question in the middle of a pending request is answered and
    the pending request is kept, with a reminder of what is still needed.
+4. After the agent's turn, a second unanswered turn in a row, or an upset customer,
+   hands the conversation to a person as well (the trail shows both agents).
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ import time
 from dataclasses import dataclass
 
 from assistant import metrics
-from assistant.agents.base import TurnContext
+from assistant.agents.base import Outcome, TurnContext
+from assistant.agents.human_handoff import HumanHandoffAgent
+from assistant.agents.outcomes import outcome_from_tool_calls
 from assistant.agents.registry import agent_for
+from assistant.models import HandoffReason, HandoffStatus
 from assistant.engine.nlu import Understanding, understand
 from assistant.engine.state import ConversationState, Slot
 from assistant.telemetry import span
@@ -29,6 +36,8 @@ ORCHESTRATOR = "OrchestratorAgent"
 # the knowledge base's own threshold then decides whether there is an answer at all.
 MIN_INTENT_CONFIDENCE = 0.40
 ORDER_INTENTS = ("cancel", "track")
+UNANSWERED_TURNS_BEFORE_HANDOFF = 2
+HANDOFF = HumanHandoffAgent()
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ class TurnOutcome:
     tool_calls: list[dict]
     handover: str
     intent: str
+    outcome: str = ""
+    silent: bool = False  # a person owns the conversation: no assistant message
 
 
 def answers_pending(u: Understanding, state: ConversationState) -> bool:
@@ -75,29 +86,57 @@ def route(u: Understanding, state: ConversationState) -> str:
     return intent
 
 
-def run_turn(*, message: str, state: ConversationState, channel: str, user_email: str = "", user_id=None) -> TurnOutcome:
+def run_turn(
+    *,
+    message: str,
+    state: ConversationState,
+    channel: str,
+    user_email: str = "",
+    user_id=None,
+    conversation_id: int | None = None,
+) -> TurnOutcome:
+    if state.handoff_status == HandoffStatus.ACTIVE:
+        # A person owns the conversation: store the message for them, say nothing.
+        return TurnOutcome(
+            text="", agent=HANDOFF.name, tool_calls=[], handover=f"{ORCHESTRATOR} → {HANDOFF.name}", intent="handoff",
+            outcome=Outcome.HUMAN_OWNED, silent=True,
+        )
+
     u = understand(message)
     ctx = TurnContext(
-        message=message, understanding=u, state=state, channel=channel, user_email=user_email, user_id=user_id
+        message=message, understanding=u, state=state, channel=channel, conversation_id=conversation_id,
+        user_email=user_email, user_id=user_id,
     )
     ctx.hand_over(ORCHESTRATOR)
     with span("agent OrchestratorAgent", agent=ORCHESTRATOR, intent=u.intent):
-        intent = route(u, state)
+        intent = "handoff" if u.wants_human else route(u, state)
         pending_before = (state.pending_intent, state.pending_slot, state.pending_order_id)
         if intent in ORDER_INTENTS and state.pending_intent and state.pending_intent != intent:
             state.clear_pending()  # a new order request replaces the unfinished one
 
-    agent = agent_for(intent)
-    ctx.hand_over(agent.name)
-    started = time.perf_counter()
-    with span(f"agent {agent.name}", agent=agent.name, intent=intent) as current:
-        reply = agent.handle(ctx)
-        current.set_attribute("tools", ",".join(call.tool for call in ctx.tool_calls))
-    metrics.AGENT_LATENCY.labels(agent=agent.name).observe(time.perf_counter() - started)
+    if intent == "handoff":
+        reply = _run_agent(ctx, HANDOFF, intent, reason=HandoffReason.REQUESTED)
+    else:
+        reply = _run_agent(ctx, agent_for(intent), intent)
 
+    outcome = reply.outcome or outcome_from_tool_calls(ctx.tool_calls)
     text = reply.text
-    if intent not in ORDER_INTENTS and pending_before[0] and state.pending_intent:
+    if intent not in ORDER_INTENTS and intent != "handoff" and pending_before[0] and state.pending_intent:
         text = f"{text}\n\n{_reminder(state)}"
+
+    if outcome == Outcome.NO_ANSWER:
+        state.unanswered_streak += 1
+    elif outcome != Outcome.HANDOFF:
+        state.unanswered_streak = 0
+    reason = None
+    if state.unanswered_streak >= UNANSWERED_TURNS_BEFORE_HANDOFF:
+        reason = HandoffReason.UNANSWERED
+    elif u.upset:
+        reason = HandoffReason.UPSET
+    if reason and intent != "handoff" and state.handoff_status != HandoffStatus.WAITING:
+        handoff = _run_agent(ctx, HANDOFF, "handoff", reason=reason)
+        text = f"{text}\n\n{handoff.text}"
+        reply, outcome = handoff, handoff.outcome
 
     return TurnOutcome(
         text=text,
@@ -105,7 +144,18 @@ def run_turn(*, message: str, state: ConversationState, channel: str, user_email
         tool_calls=[call.as_payload() for call in ctx.tool_calls],
         handover=" → ".join(ctx.trail),
         intent=intent,
+        outcome=outcome,
     )
+
+
+def _run_agent(ctx: TurnContext, agent, intent: str, **kwargs):
+    ctx.hand_over(agent.name)
+    started = time.perf_counter()
+    with span(f"agent {agent.name}", agent=agent.name, intent=intent) as current:
+        reply = agent.handle(ctx, **kwargs)
+        current.set_attribute("tools", ",".join(call.tool for call in ctx.tool_calls))
+    metrics.AGENT_LATENCY.labels(agent=agent.name).observe(time.perf_counter() - started)
+    return reply
 
 
 def _reminder(state: ConversationState) -> str:

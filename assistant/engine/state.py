@@ -22,6 +22,7 @@ STATE_FIELDS = (
     "verified_order_ids",
     "failed_identity_checks",
     "identity_locked_until",
+    "unanswered_streak",
 )
 
 
@@ -43,11 +44,15 @@ class ConversationState:
     verified_order_ids: list[str] = field(default_factory=list)
     failed_identity_checks: int = 0
     identity_locked_until: datetime | None = None
+    unanswered_streak: int = 0
+    # Read-only for the engine: the handoff services own it (see assistant/handoff.py).
+    handoff_status: str = ""
 
     @classmethod
     def from_model(cls, conversation: Conversation) -> "ConversationState":
         return cls(
             session_id=conversation.session_id,
+            handoff_status=conversation.handoff_status,
             **{name: _copy(getattr(conversation, name)) for name in STATE_FIELDS},
         )
 
