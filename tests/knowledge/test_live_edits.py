@@ -107,3 +107,15 @@ def test_with_redis_an_edit_reaches_every_process(redis_url, settings):
     assert first.get().search("drone", limit=1) == []
     assert second.get().search("drone", limit=1) == []
     cache.clear()
+
+
+def test_a_restart_with_an_unchanged_knowledge_base_loads_the_saved_index(demo_faq, settings, tmp_path, caplog):
+    settings.KB_INDEX_DIR = tmp_path
+    settings.KB_INDEX_PERSIST_MIN_ENTRIES = 1
+    first = IndexHolder().get()
+    assert any(tmp_path.iterdir())
+    with caplog.at_level("INFO", logger="knowledge.search.index"):
+        restarted = IndexHolder().get()  # a new process: nothing in memory
+    assert "loaded from" in caplog.text and "built" not in caplog.text
+    assert len(restarted) == len(first)
+    assert restarted.search("how much is postage", limit=1)[0].entry_id == first.search("how much is postage", limit=1)[0].entry_id
