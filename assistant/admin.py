@@ -7,7 +7,7 @@ class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
     can_delete = False
-    fields = ("created_at", "role", "content", "agent", "handover", "tool_calls")
+    fields = ("created_at", "role", "content", "agent", "handover", "outcome", "feedback", "tool_calls")
     readonly_fields = fields
     ordering = ("id",)
 

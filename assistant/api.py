@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from assistant.authentication import JsonOnlySessionAuthentication
 from assistant.engine.locks import SessionBusy
+from assistant.feedback import FeedbackError, message_feedback_set
 from assistant.services import chat_turn
 from assistant.throttles import ChatIpThrottle, ChatSessionThrottle
 from assistant.validation import ChatInputError, clean_message, clean_session_id
@@ -83,4 +84,50 @@ class ChatApi(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
                 headers={"Retry-After": "1"},
             )
-        return Response(reply.as_payload())
+        # The stored reply's id, for POST /chat/feedback; a header keeps the body's contract.
+        headers = {"X-Message-Id": str(reply.message_id)} if reply.message_id else None
+        return Response(reply.as_payload(), headers=headers)
+
+
+class FeedbackRequestSerializer(serializers.Serializer):
+    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,128}$")
+    message_id = serializers.IntegerField(min_value=1)
+    rating = serializers.ChoiceField(choices=["up", "down"])
+
+
+class ChatFeedbackApi(APIView):
+    """Thumbs up or down on one of the assistant's replies."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [ChatIpThrottle]
+
+    @extend_schema(
+        request=FeedbackRequestSerializer,
+        responses={200: inline_serializer("FeedbackReply", {"message_id": serializers.IntegerField(), "rating": serializers.CharField()})},
+        description="Rate an assistant reply of this session (`message_id` is the reply's `id` from the websocket, or from the history).",
+    )
+    def post(self, request):
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError({"non_field_errors": ["The request body must be a JSON object."]})
+        errors = {}
+        try:
+            session_id = clean_session_id(data.get("session_id"))
+        except ChatInputError as exc:
+            errors["session_id"] = [exc.message]
+        message_id = data.get("message_id")
+        if isinstance(message_id, bool) or not isinstance(message_id, int) or message_id < 1:
+            errors["message_id"] = ["Must be a positive integer."]
+        rating = data.get("rating")
+        if rating not in ("up", "down"):
+            errors["rating"] = ["Must be 'up' or 'down'."]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            message_feedback_set(session_id=session_id, message_id=message_id, rating=rating)
+        except FeedbackError as exc:
+            if exc.not_found:
+                return Response({"error": "not_found", "message": exc.message}, status=status.HTTP_404_NOT_FOUND)
+            raise ValidationError({"rating": [exc.message]}) from exc
+        return Response({"message_id": message_id, "rating": rating})
