@@ -114,6 +114,7 @@ def test_a_restart_with_an_unchanged_knowledge_base_loads_the_saved_index(demo_f
     settings.KB_INDEX_PERSIST_MIN_ENTRIES = 1
     first = IndexHolder().get()
     assert any(tmp_path.iterdir())
+    caplog.clear()
     with caplog.at_level("INFO", logger="knowledge.search.index"):
         restarted = IndexHolder().get()  # a new process: nothing in memory
     assert "loaded from" in caplog.text and "built" not in caplog.text
