@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import uuid
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -28,8 +29,10 @@ from assistant.engine.locks import SessionBusy
 from assistant.ratelimit import TokenBucket
 from assistant.selectors import conversation_history
 from assistant.services import chat_turn
+from assistant.telemetry import span
 from assistant.throttles import scope_client_ip, websocket_turn_allowed
 from assistant.validation import MESSAGE_MAX_LENGTH, ChatInputError, clean_message, clean_session_id
+from config.logs import bind_request_context
 
 logger = logging.getLogger(__name__)
 
@@ -169,12 +172,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _answer(self, message: str) -> dict:
         user = self.scope.get("user")
+        # Each websocket turn gets what an HTTP request gets from config.middleware: a
+        # request ID on its log lines and a parent span (whose trace ID they carry too).
+        bind_request_context(request_id=uuid.uuid4().hex)
         try:
             # Not thread-sensitive: turns of different sessions run side by side in the
             # thread pool (the engine's session lock may wait), as HTTP requests do.
-            reply = await database_sync_to_async(chat_turn, thread_sensitive=False)(
-                session_id=self.session_id, message=message, user=user, channel="websocket"
-            )
+            with span("websocket message", session_id=self.session_id):
+                reply = await database_sync_to_async(chat_turn, thread_sensitive=False)(
+                    session_id=self.session_id, message=message, user=user, channel="websocket"
+                )
         except ChatInputError as exc:
             return _error(exc.code, f"{exc.field}: {exc.message}", field=exc.field)
         except SessionBusy:

@@ -143,3 +143,37 @@ def test_with_an_otlp_endpoint_spans_are_exported_over_http():
     service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
     (span,) = resource_spans.scope_spans[0].spans
     assert service == "shop-a" and span.name == "chat turn"
+
+
+@pytest.mark.anyio
+@pytest.mark.django_db(transaction=True)
+async def test_a_websocket_turn_is_a_trace_too(spans, settings):
+    from channels.auth import AuthMiddlewareStack
+    from channels.layers import channel_layers
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from assistant.routing import websocket_urlpatterns
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    socket = WebsocketCommunicator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), "/ws/chat/trace-ws/")
+    try:
+        assert (await socket.connect(timeout=10))[0]
+        await socket.receive_json_from(timeout=10)  # history
+        await socket.send_json_to({"type": "message", "message": "hello"})
+        while (await socket.receive_json_from(timeout=10))["type"] != "reply":
+            pass
+    finally:
+        await socket.disconnect()
+        channel_layers.backends.clear()
+
+    finished = {span.name: span for span in spans.get_finished_spans()}
+    parent = finished["websocket message"]
+    assert finished["chat turn"].parent.span_id == parent.context.span_id
+    assert finished["chat turn"].attributes["channel"] == "websocket"
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
