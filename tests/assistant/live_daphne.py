@@ -111,7 +111,9 @@ def live_daphne(env: dict[str, str], log_dir: Path, port: int | None = None) -> 
     log_path = log_dir / f"daphne-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+            # A listen backlog above Twisted's default of 50, so a burst of connections
+            # (the load benchmark opens 1,000 at once) queues instead of being reset.
+            [DAPHNE, "-e", f"tcp:port={port}:interface=127.0.0.1:backlog=2048", "config.asgi:application"],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
