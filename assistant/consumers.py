@@ -15,7 +15,6 @@ open tab, in every server process when the layer is Redis.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import uuid
@@ -25,6 +24,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from assistant import metrics
+from assistant.broadcast import session_group
 from assistant.engine.locks import SessionBusy
 from assistant.ratelimit import TokenBucket
 from assistant.selectors import conversation_history
@@ -45,11 +45,6 @@ CLOSE_FLOODING = 4429  # the client kept sending after it was throttled
 MAX_FRAME_CHARS = MESSAGE_MAX_LENGTH * 6 + 256
 # Messages a socket may have waiting for the engine; more is flooding too.
 MAX_QUEUED_TURNS = 5
-
-
-def session_group(session_id: str) -> str:
-    """The channel-layer group of a session (group names are limited to 100 ASCII chars)."""
-    return "chat." + hashlib.sha256(session_id.encode()).hexdigest()[:40]
 
 
 def _error(code: str, message: str, **extra) -> dict:
@@ -201,3 +196,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_reply(self, event: dict) -> None:
         if event["sender"] != self.channel_name:
             await self.send_json(event["frame"])
+
+    async def chat_push(self, event: dict) -> None:
+        """A frame from outside the sockets, e.g. a staff member's reply (assistant.broadcast)."""
+        await self.send_json(event["frame"])

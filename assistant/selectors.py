@@ -8,7 +8,7 @@ def conversation_history(*, session_id: str, limit: int = 50) -> list[dict]:
     rows = list(
         Message.objects.filter(conversation__session_id=session_id)
         .order_by("-id")
-        .values("id", "role", "content", "agent", "tool_calls", "handover", "created_at")[:limit]
+        .values("id", "role", "content", "agent", "tool_calls", "handover", "feedback", "created_at", "author__first_name", "author__username")[:limit]
     )
     rows.reverse()
     return [
@@ -19,6 +19,8 @@ def conversation_history(*, session_id: str, limit: int = 50) -> list[dict]:
             "agent": row["agent"],
             "tool_calls": row["tool_calls"],
             "handover": row["handover"],
+            "feedback": {1: "up", -1: "down"}.get(row["feedback"]),
+            "author_name": row["author__first_name"] or row["author__username"] or "",
             "created_at": row["created_at"].isoformat(),
         }
         for row in rows

@@ -68,3 +68,23 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_test_connections(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end connections that worker threads still hold.
+
+    Async tests run ORM calls in asgiref's long-lived executor threads; their connections
+    outlive the tests and would stop PostgreSQL from dropping the test database. Servers
+    close connections per request; only this test process keeps such threads around.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

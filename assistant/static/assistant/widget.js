@@ -144,14 +144,49 @@
     return wrap;
   }
 
+  function feedbackFor(item) {
+    // Thumbs up/down on a stored reply: POST /chat/feedback; pressing again changes it.
+    var wrap = el("div", { "class": "aw-feedback", role: "group", "aria-label": "Was this answer helpful?" });
+    [["up", "\uD83D\uDC4D", "Helpful"], ["down", "\uD83D\uDC4E", "Not helpful"]].forEach(function (choice) {
+      var button = el("button", {
+        type: "button", "class": "aw-rate aw-rate-" + choice[0], "aria-label": choice[2],
+        "aria-pressed": item.feedback === choice[0] ? "true" : "false"
+      }, choice[1]);
+      button.addEventListener("click", function () {
+        window.fetch(new URL("chat/feedback", base).href, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ session_id: sessionId, message_id: item.id, rating: choice[0] }),
+          credentials: "omit"
+        }).then(function (response) {
+          if (!response.ok) return;
+          item.feedback = choice[0];
+          wrap.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+          button.setAttribute("aria-pressed", "true");
+          save(messagesKey(), JSON.stringify(stored));
+        }).catch(function () {});
+      });
+      wrap.append(button);
+    });
+    return wrap;
+  }
+
   function render(item) {
     if (item.id && list.querySelector('[data-id="' + item.id + '"]')) return false;
     var li = el("li", { "class": "aw-msg aw-" + item.role });
     if (item.id) li.setAttribute("data-id", String(item.id));
-    var who = { user: "You", assistant: "Assistant", error: "Notice" }[item.role] || "";
-    li.append(el("span", { "class": "aw-sr-only" }, who + ": "));
+    var who = { user: "You", assistant: "Assistant", staff: "Our team", error: "Notice" }[item.role] || "";
+    if (item.role === "staff") {
+      // A person wrote this, not the assistant: say so visibly.
+      li.append(el("span", { "class": "aw-author" }, (item.staff_name ? item.staff_name + " \u00B7 " : "") + "Our team (a person)"));
+    } else {
+      li.append(el("span", { "class": "aw-sr-only" }, who + ": "));
+    }
     li.append(el("p", { "class": "aw-text" }, item.content));
-    if (item.role === "assistant") li.append(detailsFor(item));
+    if (item.role === "assistant") {
+      li.append(detailsFor(item));
+      if (item.id) li.append(feedbackFor(item));
+    }
     list.append(li);
     scrollDown();
     return true;
@@ -250,7 +285,7 @@
         replaceAll((frame.messages || []).map(function (m) {
           return {
             id: m.id, role: m.role, content: m.content, agent: m.agent,
-            handover: m.handover, tool_calls: m.tool_calls
+            handover: m.handover, tool_calls: m.tool_calls, staff_name: m.author_name, feedback: m.feedback
           };
         }));
         break;
@@ -262,7 +297,12 @@
         break;
       case "reply":
         showTyping(false);
-        add(replyItem(frame));
+        // An empty reply: a person owns the conversation and the assistant stays silent.
+        if (frame.response) add(replyItem(frame));
+        break;
+      case "staff_message":
+        showTyping(false);
+        add({ id: frame.id, role: "staff", content: frame.message, staff_name: frame.staff_name });
         break;
       case "error":
         showTyping(false);
@@ -281,7 +321,11 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         showTyping(false);
-        if (response.ok) add(replyItem(body));
+        if (response.ok) {
+          var item = replyItem(body);
+          item.id = Number(response.headers.get("X-Message-Id")) || undefined;
+          if (item.content) add(item);
+        }
         else add({ role: "error", content: body.message || "The assistant could not answer (" + response.status + ")." });
       });
     }).catch(function () {
