@@ -10,6 +10,7 @@ table lists every variable read here.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_prometheus",
     "channels",
+    "corsheaders",
     "orders",
     "knowledge",
     "assistant",
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "config.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -344,6 +347,17 @@ parse_trusted_proxies(tuple(TRUSTED_PROXIES))
 # Origins of the shops' own sites that embed the widget and may open the chat websocket,
 # besides ALLOWED_HOSTS: "https://shop.example.com", ".example.com" (and subdomains).
 WIDGET_ALLOWED_ORIGINS = env_list("WIDGET_ALLOWED_ORIGINS")
+# The widget falls back to POST /chat when websockets are blocked; from a shop's own
+# site that is a cross-origin request, so the same origins get CORS on the chat
+# endpoints only (django-cors-headers), without cookies.
+CORS_URLS_REGEX = r"^/chat(/feedback)?$"
+CORS_ALLOWED_ORIGINS = [origin for origin in WIDGET_ALLOWED_ORIGINS if "://" in origin]
+CORS_ALLOWED_ORIGIN_REGEXES = [
+    r"^https?://([a-z0-9-]+\.)*" + re.escape(origin.lstrip(".")) + r"(:\d+)?$"
+    for origin in WIDGET_ALLOWED_ORIGINS
+    if "://" not in origin
+]
+CORS_EXPOSE_HEADERS = ["X-Message-Id", "X-Request-ID", "Retry-After"]
 # The per-socket flood limit: a burst of frames, then a steady rate per second. Frames
 # over it get a "rate_limited" error; more than CHAT_WS_FLOOD_STRIKES of those in a row
 # close the socket with code 4429.
