@@ -144,14 +144,32 @@
     return wrap;
   }
 
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  function thumbIcon(down) {
+    // Drawn, not an emoji: emoji fonts are missing on some systems.
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    if (down) svg.setAttribute("transform", "rotate(180)");
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M2 21h4V9H2v12zm20-11c0-1.1-.9-2-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10c0 1.1.9 2 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z");
+    svg.append(path);
+    return svg;
+  }
+
   function feedbackFor(item) {
     // Thumbs up/down on a stored reply: POST /chat/feedback; pressing again changes it.
     var wrap = el("div", { "class": "aw-feedback", role: "group", "aria-label": "Was this answer helpful?" });
-    [["up", "\uD83D\uDC4D", "Helpful"], ["down", "\uD83D\uDC4E", "Not helpful"]].forEach(function (choice) {
+    [["up", "Helpful"], ["down", "Not helpful"]].forEach(function (choice) {
       var button = el("button", {
-        type: "button", "class": "aw-rate aw-rate-" + choice[0], "aria-label": choice[2],
+        type: "button", "class": "aw-rate aw-rate-" + choice[0], "aria-label": choice[1],
         "aria-pressed": item.feedback === choice[0] ? "true" : "false"
-      }, choice[1]);
+      });
+      button.append(thumbIcon(choice[0] === "down"));
       button.addEventListener("click", function () {
         window.fetch(new URL("chat/feedback", base).href, {
           method: "POST",
