@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup setup-dev migrate demo browser bench clean
+.PHONY: run test test-embeddings setup setup-dev migrate demo browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ browser:
 
 test: setup-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The optional semantic search: torch's CPU build first (a plain `torch` would pull CUDA).
+$(VENV)/.embeddings-installed: requirements-embeddings.txt $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -r requirements-embeddings.txt
+	touch $@
+
+test-embeddings: $(VENV)/.embeddings-installed
+	$(BIN)/python -m pytest tests/knowledge $(PYTEST_ARGS)
 
 bench: setup-dev
 	$(BIN)/python benchmarks/run_all.py

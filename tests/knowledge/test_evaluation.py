@@ -22,3 +22,21 @@ def test_evaluate_kb_command_prints_the_figures(demo_faq, capsys):
     call_command("evaluate_kb", str(DEFAULT_EVAL_SET), verbosity=0)
     out = capsys.readouterr().out
     assert "top-1 accuracy" in out and "top-3 accuracy" in out and "I don't know" in out
+
+
+@pytest.mark.skipif(
+    not __import__("tests.knowledge.test_embeddings", fromlist=["HAVE_EMBEDDINGS"]).HAVE_EMBEDDINGS,
+    reason="optional requirements-embeddings.txt not installed (CI's embeddings step installs it)",
+)
+def test_search_with_embeddings_meets_the_quality_targets(demo_faq, settings):
+    settings.ENABLE_EMBEDDINGS = True
+    from knowledge.search.index import holder
+
+    holder.reset()
+    try:
+        report = evaluate_kb()
+    finally:
+        settings.ENABLE_EMBEDDINGS = False
+        holder.reset()
+    assert report.top1_accuracy >= 0.92, report.misses
+    assert report.idk_rate >= 0.80, report.false_answers
