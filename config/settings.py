@@ -154,6 +154,16 @@ _database = dj_database_url.parse(
     conn_max_age=int(env_float("DATABASE_CONN_MAX_AGE", 0)),
     conn_health_checks=True,
 )
+if _scheme != "sqlite" and env_bool("DATABASE_POOL", True):
+    # A connection pool per process (psycopg_pool through Django's "pool" option): a chat
+    # turn reuses a warm connection instead of opening one per request, and unlike
+    # CONN_MAX_AGE it is safe under ASGI, where requests run on changing threads.
+    _database["CONN_MAX_AGE"] = 0
+    _database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env_float("DATABASE_POOL_MIN_SIZE", 2)),
+        "max_size": int(env_float("DATABASE_POOL_MAX_SIZE", 10)),
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 10),
+    }
 if _scheme == "sqlite":
     # WAL lets readers proceed while one writer writes; IMMEDIATE transactions take the
     # write lock up front, so concurrent writers queue (for up to `timeout` seconds)
@@ -317,6 +327,9 @@ KB_CONFIDENCE_THRESHOLD = env_float("KB_CONFIDENCE_THRESHOLD", 0.5)
 # how many entries they are; smaller ones build in milliseconds and are not saved.
 KB_INDEX_DIR = Path(env_str("KB_INDEX_DIR") or BASE_DIR / "var" / "kb_index")
 KB_INDEX_PERSIST_MIN_ENTRIES = int(env_float("KB_INDEX_PERSIST_MIN_ENTRIES", 1000))
+# From this size on, an edit is laid over the last full index (milliseconds) while the full
+# index is rebuilt in a background thread; smaller knowledge bases are rebuilt on the spot.
+KB_INDEX_OVERLAY_MIN_ENTRIES = int(env_float("KB_INDEX_OVERLAY_MIN_ENTRIES", 1000))
 # How often each process re-reads the knowledge-base version from the database itself
 # (catches writers that do not share this process's cache).
 KB_INDEX_RECHECK_SECONDS = env_float("KB_INDEX_RECHECK_SECONDS", 2.0)

@@ -53,6 +53,20 @@ def postgres_url() -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No PostgreSQL connection pool inside the test process.
+
+    Tests run ORM calls from many short-lived threads (async tests' executors, thread
+    races) that never hand their connection back, which would drain a pool; the pool is
+    still what the live daphne servers started by the multi-process tests use.
+    """
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database.get("OPTIONS", {}).pop("pool", None)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (throttles, identity lockouts, index versions)."""
