@@ -54,7 +54,13 @@ def ensure_verified(ctx: TurnContext, *, order_id: str, intent: str, **pending) 
 
     emails = ctx.understanding.emails
     if not emails:
+        asked_before = state.pending_slot == Slot.EMAIL and state.pending_order_id == order_id
         state.expect(intent=intent, slot=Slot.EMAIL, order_id=order_id, **pending)
+        if asked_before:
+            return (
+                f"I need the email address that was entered at checkout for {order_id}; it is the address "
+                "your order confirmation was sent to. Please type it here, for example name@example.com."
+            )
         return (
             f"To protect your privacy, I need to confirm that {order_id} is yours. "
             "What is the email address you used when placing the order?"

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.agents import tools
 from assistant.agents.base import AgentReply, Outcome, TurnContext
+
+# An order number as customers write it: "ORD-5120", "ord 5120", "order #5120", "#5120".
+ORDER_MENTION = re.compile(r"(?:\bord(?:er)?\s*(?:number|no\.?|id)?\s*[-_#:]?\s*#?|#)\s*(\d+)\b", re.IGNORECASE)
 
 NO_ANSWER = (
     "I'm sorry, I don't have an answer to that in our help centre, and I'd rather not guess. "
     "I can track or cancel an order, or answer questions about our products, shipping, returns, "
     "refunds, warranty and payments. You can also reach our support team by email."
 )
+
+
+def knowledge_query(u) -> str:
+    """The message without order numbers and email addresses: the FAQ never contains a
+    customer's own ``ORD-5120``, and unmatched words would only lower the confidence."""
+    text = u.normalized
+    for order_id in (*u.order_ids, *u.malformed_order_ids):
+        text = ORDER_MENTION.sub(lambda m: " " if m.group(1) == order_id[4:] else m.group(0), text)
+    for email in u.emails:
+        text = text.replace(email, " ")
+    return " ".join(text.split()) or u.normalized
 
 
 class ProductQAAgent:
@@ -22,11 +38,13 @@ class ProductQAAgent:
         product = product_match(text=u.normalized)
         if product:
             state.last_product_context = product
-        elif u.refers_back and state.last_product_context:
-            # "Is it waterproof?" right after talking about the smartwatch.
+        elif state.last_product_context:
+            # "Is it waterproof?" or "how long does the battery last?" right after talking
+            # about the smartwatch. The product only ranks its own entries first: a
+            # shop-wide question ("how long does shipping take?") still finds its answer.
             product = state.last_product_context
 
-        result = tools.search_knowledge_base(ctx, u.normalized, product=product)
+        result = tools.search_knowledge_base(ctx, knowledge_query(u), product=product)
         if result.ok and result.value is not None:
             return AgentReply(text=result.value.answer, agent=self.name, outcome=Outcome.ANSWERED)
         return AgentReply(text=NO_ANSWER, agent=self.name, outcome=Outcome.NO_ANSWER)

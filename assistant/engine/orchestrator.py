@@ -16,6 +16,7 @@ Routing order:
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ ORCHESTRATOR = "OrchestratorAgent"
 MIN_INTENT_CONFIDENCE = 0.40
 ORDER_INTENTS = ("cancel", "track")
 UNANSWERED_TURNS_BEFORE_HANDOFF = 2
+_MENTIONS_EMAIL = re.compile(r"\b(e-?mail|mail address|address)\b", re.IGNORECASE)
 HANDOFF = HumanHandoffAgent()
 
 
@@ -57,7 +59,9 @@ def answers_pending(u: Understanding, state: ConversationState) -> bool:
     if slot == Slot.ORDER_ID:
         return bool(u.order_ids or u.malformed_order_ids or (u.bare_numbers and len(u.words) <= 6))
     if slot == Slot.EMAIL:
-        return bool(u.emails)
+        # An address, or a message about the address ("which email?", "the one on the
+        # order"): the agent that asked explains again rather than another agent guessing.
+        return bool(u.emails) or (not u.order_ids and bool(_MENTIONS_EMAIL.search(u.normalized)))
     if slot == Slot.CONFIRMATION:
         return u.affirmative or u.negative
     return False
@@ -78,8 +82,9 @@ def route(u: Understanding, state: ConversationState) -> str:
         return "other"
     if intent in ORDER_INTENTS:
         return intent
-    if has_order_number:
-        # An order number with no clear verb: continue what is pending, else look it up.
+    if has_order_number and intent == "other":
+        # An order number with no clear request: continue what is pending, else look it up.
+        # (A product or policy question that mentions its order stays a product question.)
         return state.pending_intent or "track"
     if intent == "other" and u.intent_confidence < MIN_INTENT_CONFIDENCE:
         return "product"

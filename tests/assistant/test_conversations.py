@@ -430,3 +430,30 @@ def test_a_long_history_costs_no_more_queries_than_a_new_session(client, django_
         return len(captured)
 
     assert queries("old-session") <= queries("brand-new-session")
+
+
+def test_asking_which_email_is_answered_by_the_agent_that_asked(chat):
+    make_order()
+    chat.say("cancel ORD-4567")
+    reply = chat.say("sorry, which email do you need?")
+    assert reply["agent"] == "OrderCancellationAgent"
+    assert "checkout" in reply["response"]
+    assert chat.conversation.pending_slot == "email"
+    done = chat.say(EMAIL)
+    assert tool_call(done, "OrderCancellationAPI")["result"]["status"] == "cancelled"
+
+
+def test_a_follow_up_question_without_the_product_name_stays_on_that_product(chat, demo_kb):
+    from knowledge.models import FAQEntry
+
+    chat.say("is the pulse smartwatch waterproof?")
+    reply = chat.say("how long does the battery last?")
+    best = FAQEntry.objects.get(pk=tool_call(reply, "KnowledgeBaseSearch")["result"]["matches"][0]["id"])
+    assert best.product == "Pulse Smartwatch"
+    assert reply["response"] == best.answer
+
+
+def test_a_policy_question_that_mentions_an_order_is_answered_from_the_knowledge_base(chat, demo_kb):
+    reply = chat.say("Is the coffee maker in ORD-5120 covered by the warranty?")
+    assert reply["agent"] == "ProductQAAgent"
+    assert tool_call(reply, "KnowledgeBaseSearch")["result"]["answerFound"] is True
