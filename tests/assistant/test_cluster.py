@@ -18,11 +18,11 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import pytest
 
-from tests.assistant.live_daphne import free_port
+from tests.assistant.live_daphne import free_port, postgres_database
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCRIPT = BASE_DIR / "scripts" / "run_cluster.py"
@@ -34,18 +34,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 def cluster_database(postgres_url):
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("runs in the PostgreSQL + Redis pass (DATABASE_URL set to PostgreSQL)")
-    import psycopg
-
-    name = f"ops_cluster_{uuid.uuid4().hex[:10]}"
-    parsed = urlparse(postgres_url)
-    admin_url = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunparse(parsed._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(postgres_url) as database_url:
+        yield database_url
 
 
 def read_until_ready(process: subprocess.Popen, timeout: float) -> list[str]:
