@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.engine.classifier import LABELS
 from assistant.engine.nlu import understand
-from assistant.engine.orchestrator import route
+from assistant.engine.orchestrator import decide_intent
 from assistant.engine.state import ConversationState
 
 
@@ -69,8 +69,10 @@ def read_labelled_file(path: Path, *, split: str | None = None) -> list[tuple[st
 
 
 def routing_predict(text: str) -> str:
-    """The intent the orchestrator routes a first message of a new session to."""
-    return route(understand(text), ConversationState(session_id="evaluation"))
+    """The intent the orchestrator routes a first message of a new session to (a request
+    for a person is labelled ``other``, the label of everything no order or product agent owns)."""
+    intent = decide_intent(understand(text), ConversationState(session_id="evaluation"))
+    return "other" if intent == "handoff" else intent
 
 
 def evaluate_routing(rows: list[tuple[str, str]], progress=None) -> RoutingReport:

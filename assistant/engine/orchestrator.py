@@ -91,6 +91,12 @@ def route(u: Understanding, state: ConversationState) -> str:
     return intent
 
 
+def decide_intent(u: Understanding, state: ConversationState) -> str:
+    """The orchestrator's whole routing decision: ``handoff`` (a person was asked for) or
+    an intent of ``route``."""
+    return "handoff" if u.wants_human else route(u, state)
+
+
 def run_turn(
     *,
     message: str,
@@ -114,7 +120,7 @@ def run_turn(
     )
     ctx.hand_over(ORCHESTRATOR)
     with span("agent OrchestratorAgent", agent=ORCHESTRATOR, intent=u.intent):
-        intent = "handoff" if u.wants_human else route(u, state)
+        intent = decide_intent(u, state)
         pending_before = (state.pending_intent, state.pending_slot, state.pending_order_id)
         if intent in ORDER_INTENTS and state.pending_intent and state.pending_intent != intent:
             state.clear_pending()  # a new order request replaces the unfinished one

@@ -22,6 +22,13 @@ def test_routing_accuracy_on_the_held_out_split_is_at_least_95_percent():
     assert report.accuracy >= 0.95, report.mistakes
 
 
+def test_routing_accuracy_on_an_independently_written_set_is_at_least_95_percent():
+    # 320 utterances written by someone who never saw the training data; never trained on.
+    report = evaluate_routing(read_labelled_file(DATA_FILE.parent / "routing_fresh_eval.jsonl"))
+    assert report.total >= 300
+    assert report.accuracy >= 0.95, report.mistakes
+
+
 @pytest.mark.parametrize(
     "text, label",
     [
