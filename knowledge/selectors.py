@@ -1,7 +1,7 @@
 """Reading the knowledge base: what the assistant's ``KnowledgeBaseSearch`` tool calls.
 
 Every function reflects the latest committed edit: the index is re-checked against the
-knowledge-base version on each call (see :mod:`knowledge.search.index`).
+knowledge-base version on each call (see :mod:`knowledge.search.holder`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from knowledge.models import FAQEntry
-from knowledge.search.index import RankedEntry, holder
+from knowledge.search.holder import holder
+from knowledge.search.index import RankedEntry
 
 MAX_LIMIT = 50
 

@@ -1,12 +1,12 @@
-"""The searchable snapshot of the published FAQ, and the per-process holder that keeps it current.
+"""The searchable snapshot of the published FAQ: building, searching, saving.
 
 A :class:`KnowledgeIndex` is immutable: built from the published entries at one
 knowledge-base version (see :mod:`knowledge.search.versioning`), searched by any number
-of threads. :class:`IndexHolder` hands out the current one: per search it reads the
-cached version (one cache GET) and rebuilds, or loads a persisted copy, only when the
-version moved. Indexes of ``KB_INDEX_PERSIST_MIN_ENTRIES`` entries or more are saved
-under ``KB_INDEX_DIR`` keyed by version, so a restart with an unchanged knowledge base
-loads instead of rebuilding.
+of threads; :mod:`knowledge.search.holder` keeps each process's current one. Indexes of
+``KB_INDEX_PERSIST_MIN_ENTRIES`` entries or more are saved under ``KB_INDEX_DIR`` keyed
+by version, so a restart with an unchanged knowledge base loads instead of rebuilding.
+Each row keeps its entry's ``updated_at`` stamp, so the entries changed since an index
+was built can be found without rebuilding it (:mod:`knowledge.search.overlay`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +39,6 @@ from knowledge.search.text import (
     stem,
     words,
 )
-from knowledge.search.versioning import kb_fingerprint_cached, kb_fingerprint_from_db, kb_fingerprint_store
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,20 @@ class EntryText:
     category: str
     product: str
     keywords: str
+    stamp: int = 0  # updated_at in microseconds since the epoch (0: unknown)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def stamp_of(moment: datetime) -> int:
+    """An ``updated_at`` as exact integer microseconds since the epoch."""
+    epoch = _EPOCH if moment.tzinfo is not None else _EPOCH.replace(tzinfo=None)
+    return (moment - epoch) // timedelta(microseconds=1)
+
+
+def moment_of(stamp: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=int(stamp))
 
 
 # How many times each field is indexed: the question and keywords are written for search.
@@ -115,6 +130,12 @@ def _lexical_order(lex_conf: dict[int, float], bm25: dict[int, float]) -> list[i
 
 
 class KnowledgeIndex:
+    """The published entries at one knowledge-base version, searchable by any number of threads.
+
+    Row ``r`` is entry ``entry_ids[r]``, last updated at ``stamps[r]`` (microseconds), about
+    product ``product_names[product_codes[r]]`` (-1: shop-wide), with embedding ``vectors[r]``.
+    """
+
     def __init__(
         self,
         *,
@@ -125,20 +146,33 @@ class KnowledgeIndex:
         lexical: LexicalIndex,
         vocabulary: dict[str, int],
         vectors: np.ndarray | None,
+        stamps: np.ndarray | None = None,
+        corrector: TypoCorrector | None = None,
+        live_products: list[str] | None = None,
+        products: ProductMatcher | None = None,
     ):
         self.fingerprint = fingerprint
         self.entry_ids = entry_ids
+        self.stamps = stamps if stamps is not None else np.zeros(entry_ids.size, dtype=np.int64)
         self.product_codes = product_codes
-        self.product_names = product_names
+        # The code table, and the names that have a published entry (the same for a full index).
+        self.product_table = product_names
+        self.product_names = live_products if live_products is not None else product_names
         self.lexical = lexical
         self.vocabulary = vocabulary
-        self.corrector = TypoCorrector(vocabulary)
+        self.corrector = corrector or TypoCorrector(vocabulary)
         self.vectors = vectors
-        self.products = ProductMatcher(product_names)
-        self._product_code = {name.casefold(): i for i, name in enumerate(product_names)}
+        self.products = products or ProductMatcher(self.product_names)
+        code = {name: i for i, name in enumerate(product_names)}
+        self._product_code = {name.casefold(): code[name] for name in self.product_names}
 
     def __len__(self) -> int:
         return int(self.entry_ids.size)
+
+    @property
+    def watermark(self) -> int:
+        """The newest entry's ``updated_at`` stamp: entries changed later are not in this index."""
+        return int(self.stamps.max()) if self.stamps.size else 0
 
     # --- search ---------------------------------------------------------------------
 
@@ -164,7 +198,7 @@ class KnowledgeIndex:
         lex = self.lexical.search(terms, k=pool, row_weight=row_weight)
         lex_conf = {int(r): float(c) for r, c in zip(lex.rows, lex.confidence)}
         bm25 = {int(r): float(s) for r, s in zip(lex.rows, lex.scores)}
-        if self.vectors is None or self.vectors.shape[0] == 0:
+        if self.vectors is None:
             order = _lexical_order(lex_conf, bm25)
             return [
                 RankedEntry(int(self.entry_ids[r]), lex_conf[r], lex_conf[r], None, bm25[r]) for r in order[:limit]
@@ -174,12 +208,13 @@ class KnowledgeIndex:
     def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit) -> list[RankedEntry]:
         """Reciprocal rank fusion of the lexical and the semantic ranking."""
         qv = emb.embed_query(query)
-        sims = self.vectors @ qv
+        sims = self._similarities(qv)
         if row_weight is not None:
             sims = sims * np.minimum(row_weight, 1.0)
         pool = min(pool, sims.size)
         sem_rows = np.argpartition(-sims, pool - 1)[:pool]
         sem_rows = sem_rows[np.argsort(-sims[sem_rows])]
+        sem_rows = sem_rows[np.isfinite(sims[sem_rows])]  # rows that are not searchable
         lex_order = _lexical_order(lex_conf, bm25)
         fused: dict[int, float] = {}
         for rank, row in enumerate(lex_order):
@@ -206,6 +241,10 @@ class KnowledgeIndex:
             scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [entry for _, _, entry in scored[:limit]]
 
+    def _similarities(self, query_vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every row to the question (-inf: a row that must not match)."""
+        return self.vectors @ query_vector
+
     def explain(self, query: str) -> dict:
         terms = analyse_query(query, self.corrector)
         return {
@@ -221,10 +260,16 @@ class KnowledgeIndex:
         tmp.mkdir(parents=True)
         self.lexical.save(tmp / "lexical")
         np.save(tmp / "entry_ids.npy", self.entry_ids)
+        np.save(tmp / "stamps.npy", self.stamps)
         np.save(tmp / "product_codes.npy", self.product_codes)
         if self.vectors is not None:
             np.save(tmp / "vectors.npy", self.vectors)
-        meta = {"fingerprint": self.fingerprint, "product_names": self.product_names, "vocabulary": self.vocabulary}
+        meta = {
+            "fingerprint": self.fingerprint,
+            "product_names": self.product_table,
+            "vocabulary": self.vocabulary,
+            "avgdl": self.lexical.avgdl,
+        }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.rename(directory)
@@ -236,9 +281,10 @@ class KnowledgeIndex:
         return cls(
             fingerprint=meta["fingerprint"],
             entry_ids=np.load(directory / "entry_ids.npy"),
+            stamps=np.load(directory / "stamps.npy"),
             product_codes=np.load(directory / "product_codes.npy"),
             product_names=meta["product_names"],
-            lexical=LexicalIndex.load(directory / "lexical"),
+            lexical=LexicalIndex.load(directory / "lexical", avgdl=meta["avgdl"]),
             vocabulary=meta["vocabulary"],
             vectors=np.load(vectors_file) if vectors_file.exists() else None,
         )
@@ -252,11 +298,13 @@ def build_index_from_entries(
 
     vocabulary: Counter = Counter()
     ids: list[int] = []
+    stamps: list[int] = []
     products: list[str] = []
     corpus: list[list[str]] = []
     iterator = tqdm(entries, desc="analysing entries", unit="entry", disable=not show_progress)
     for entry in iterator:
         ids.append(entry.id)
+        stamps.append(entry.stamp)
         products.append(entry.product.strip())
         corpus.append(entry_terms(entry, vocabulary))
     product_names = sorted({p for p in products if p})
@@ -265,6 +313,7 @@ def build_index_from_entries(
     return KnowledgeIndex(
         fingerprint=fingerprint,
         entry_ids=np.asarray(ids, dtype=np.int64),
+        stamps=np.asarray(stamps, dtype=np.int64),
         product_codes=np.asarray([code.get(p, -1) for p in products], dtype=np.int32),
         product_names=product_names,
         lexical=lexical,
@@ -273,15 +322,19 @@ def build_index_from_entries(
     )
 
 
+_TEXT_FIELDS = ("id", "question", "answer", "category", "product", "keywords", "updated_at")
+
+
+def entries_text(queryset) -> list[EntryText]:
+    """The searchable text of the entries in ``queryset``, by id."""
+    rows = queryset.order_by("id").values_list(*_TEXT_FIELDS)
+    return [EntryText(*row[:-1], stamp=stamp_of(row[-1])) for row in rows.iterator(chunk_size=5000)]
+
+
 def _published_entries(show_progress: bool = False):
     from knowledge.models import FAQEntry
 
-    rows = (
-        FAQEntry.objects.filter(is_published=True)
-        .order_by("id")
-        .values_list("id", "question", "answer", "category", "product", "keywords")
-    )
-    return [EntryText(*row) for row in rows.iterator(chunk_size=5000)]
+    return entries_text(FAQEntry.objects.filter(is_published=True))
 
 
 def build_index(*, fingerprint: str, show_progress: bool = False) -> KnowledgeIndex:
@@ -294,35 +347,65 @@ def build_index(*, fingerprint: str, show_progress: bool = False) -> KnowledgeIn
     return build_index_from_entries(entries, fingerprint=fingerprint, vectors=vectors, show_progress=show_progress)
 
 
-def _index_dir() -> Path:
+def index_root() -> Path:
     return Path(getattr(settings, "KB_INDEX_DIR", Path(settings.BASE_DIR) / "var" / "kb_index"))
 
 
+# Bump when what is saved changes: saved indexes of another format are not loaded.
+STORAGE_FORMAT = 2
+
+
 def _storage_key(fingerprint: str) -> str:
-    raw = f"{fingerprint}|{ANALYSER_VERSION}|emb={emb.embeddings_enabled()}|db={settings.DATABASES['default']['NAME']}"
+    raw = (
+        f"{fingerprint}|{ANALYSER_VERSION}|fmt={STORAGE_FORMAT}|emb={emb.embeddings_enabled()}"
+        f"|db={settings.DATABASES['default']['NAME']}"
+    )
     return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 
-def load_or_build(fingerprint: str, *, show_progress: bool = False) -> KnowledgeIndex:
-    """The index for this version: from disk when persisted, else built (and persisted if large)."""
-    directory = _index_dir() / _storage_key(fingerprint)
-    if (directory / "meta.json").exists():
-        try:
-            started = time.perf_counter()
-            index = KnowledgeIndex.load(directory)
-            logger.info("knowledge index loaded from %s in %.2fs", directory, time.perf_counter() - started)
-            return index
-        except Exception:
-            logger.warning("knowledge index at %s unreadable; rebuilding", directory, exc_info=True)
+def index_directory(fingerprint: str) -> Path:
+    """Where the index of this knowledge-base version is saved."""
+    return index_root() / _storage_key(fingerprint)
+
+
+def load_saved(directory: Path) -> KnowledgeIndex | None:
+    """The index saved in ``directory``, or None when there is none (or it is unreadable)."""
+    if not (directory / "meta.json").exists():
+        return None
+    try:
+        started = time.perf_counter()
+        index = KnowledgeIndex.load(directory)
+        logger.info("knowledge index loaded from %s in %.2fs", directory, time.perf_counter() - started)
+        return index
+    except Exception:
+        logger.warning("knowledge index at %s unreadable; rebuilding", directory, exc_info=True)
+        return None
+
+
+def save_index(index: KnowledgeIndex, directory: Path) -> bool:
+    """Save ``index`` (dropping all but the newest few saved ones); False when the disk refuses."""
+    try:
+        index.save(directory)
+        _prune(directory)
+        return True
+    except OSError:
+        logger.warning("knowledge index could not be saved to %s", directory, exc_info=True)
+        return False
+
+
+def load_or_build(fingerprint: str, *, show_progress: bool = False, persist: bool | None = None) -> KnowledgeIndex:
+    """The index for this version: from disk when saved, else built (and saved if large, or ``persist``)."""
+    directory = index_directory(fingerprint)
+    index = load_saved(directory)
+    if index is not None:
+        return index
     started = time.perf_counter()
     index = build_index(fingerprint=fingerprint, show_progress=show_progress)
     logger.info("knowledge index built: %d entries in %.2fs", len(index), time.perf_counter() - started)
-    if len(index) >= int(getattr(settings, "KB_INDEX_PERSIST_MIN_ENTRIES", 1000)):
-        try:
-            index.save(directory)
-            _prune(directory)
-        except OSError:
-            logger.warning("knowledge index could not be saved to %s", directory, exc_info=True)
+    if persist is None:
+        persist = len(index) >= int(getattr(settings, "KB_INDEX_PERSIST_MIN_ENTRIES", 1000))
+    if persist:
+        save_index(index, directory)
     return index
 
 
@@ -337,40 +420,11 @@ def _prune(keep: Path, keep_count: int = 3) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-class IndexHolder:
-    """The process's current index, re-checked against the knowledge-base version per search."""
+def __getattr__(name: str):
+    # The per-process holder lives in knowledge.search.holder (it imports this module);
+    # older callers import it from here.
+    if name in ("holder", "IndexHolder"):
+        import importlib
 
-    def __init__(self):
-        self._index: KnowledgeIndex | None = None
-        self._lock = threading.Lock()
-        self._last_db_check = 0.0
-
-    def current_fingerprint(self) -> str:
-        fingerprint = kb_fingerprint_cached()
-        recheck = float(getattr(settings, "KB_INDEX_RECHECK_SECONDS", 2.0))
-        now = time.monotonic()
-        if fingerprint is None or now - self._last_db_check >= recheck:
-            from_db = kb_fingerprint_from_db()
-            self._last_db_check = now
-            if from_db != fingerprint:
-                kb_fingerprint_store(from_db)
-            fingerprint = from_db
-        return fingerprint
-
-    def get(self) -> KnowledgeIndex:
-        fingerprint = self.current_fingerprint()
-        index = self._index
-        if index is not None and index.fingerprint == fingerprint:
-            return index
-        with self._lock:
-            if self._index is None or self._index.fingerprint != fingerprint:
-                self._index = load_or_build(fingerprint)
-            return self._index
-
-    def reset(self) -> None:
-        with self._lock:
-            self._index = None
-            self._last_db_check = 0.0
-
-
-holder = IndexHolder()
+        return getattr(importlib.import_module("knowledge.search.holder"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -261,26 +261,28 @@ class TypoCorrector:
     one edit for words of 5-8 letters and two from 9 letters (shorter words are too
     often real words: "tree" is not a typo of "free"); among equally close words
     the most frequent wins. Short words and digits are never corrected.
+
+    ``under``: a corrector whose words count too (a full index's, under the vocabulary of
+    a few entries changed since it was built); its own cache keeps serving.
     """
 
-    def __init__(self, vocabulary: dict[str, int]):
+    def __init__(self, vocabulary: dict[str, int], *, under: "TypoCorrector | None" = None):
         # word -> how many entries use it
         self._freq = vocabulary
+        self._under = under
         self._by_length: dict[int, list[str]] = {}
         for word in vocabulary:
             if word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, tuple[int, int, str] | None] = {}
 
     def known(self, word: str) -> bool:
-        return word in self._freq
+        return word in self._freq or (self._under is not None and self._under.known(word))
 
-    def correct(self, word: str) -> str:
-        if word in self._freq or len(word) < 5 or not word.isalpha() or not word.isascii():
-            return word
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
+    def _nearest(self, word: str) -> tuple[int, int, str] | None:
+        """(edits, -frequency, word) of the best known word within reach, or None."""
+        if word in self._cache:
+            return self._cache[word]
         max_edits = 1 if len(word) < 9 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - max_edits, len(word) + max_edits + 1):
@@ -293,8 +295,17 @@ class TypoCorrector:
                 key = (dist, -self._freq[cand], cand)
                 if best is None or key < best:
                     best = key
-        result = best[2] if best else word
+        if self._under is not None:
+            below = self._under._nearest(word)
+            if below is not None and (best is None or below < best):
+                best = below
         if len(self._cache) > 50_000:
             self._cache.clear()
-        self._cache[word] = result
-        return result
+        self._cache[word] = best
+        return best
+
+    def correct(self, word: str) -> str:
+        if self.known(word) or len(word) < 5 or not word.isalpha() or not word.isascii():
+            return word
+        best = self._nearest(word)
+        return best[2] if best else word

@@ -33,6 +33,12 @@ def kb_fingerprint_from_db() -> str:
     return f"{agg['n']}:{agg['published']}:{agg['top'] or 0}:{last}"
 
 
+def kb_fingerprint_published(fingerprint: str) -> int | None:
+    """How many entries were published at ``fingerprint`` (None if it is not one)."""
+    parts = fingerprint.split(":", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
 def kb_fingerprint_cached() -> str | None:
     try:
         return cache.get(FINGERPRINT_CACHE_KEY)

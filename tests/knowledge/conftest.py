@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from knowledge.search.index import holder
+from knowledge.search.holder import holder
 
 
 @pytest.fixture(autouse=True)
