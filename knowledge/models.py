@@ -47,7 +47,8 @@ class FAQEntry(models.Model):
     )
     is_published = models.BooleanField(default=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the search's version check and its changed-entries query read the newest rows.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = FAQEntryQuerySet.as_manager()
 
