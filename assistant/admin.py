@@ -19,16 +19,28 @@ from assistant.insights import insights_for_period
 from assistant.models import Conversation, HandoffStatus, HandoffTicket, Message
 
 
+TRANSCRIPT_MESSAGES = 200
+
+
 class MessageInline(admin.TabularInline):
+    """The latest messages of the conversation, read-only (a long conversation shows its
+    last TRANSCRIPT_MESSAGES; the handoff ticket's chat page and the API show the rest)."""
+
     model = Message
     extra = 0
     can_delete = False
     fields = ("created_at", "role", "content", "agent", "handover", "outcome", "feedback", "tool_calls")
     readonly_fields = fields
     ordering = ("id",)
+    verbose_name_plural = f"Transcript (latest {TRANSCRIPT_MESSAGES} messages)"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        first_id = getattr(request, "transcript_first_id", None)
+        return queryset.filter(id__gte=first_id) if first_id else queryset
 
 
 @admin.register(Conversation)
@@ -39,6 +51,14 @@ class ConversationAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = [MessageInline]
     change_list_template = "admin/assistant/conversation/change_list.html"
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is not None:
+            # Where the latest TRANSCRIPT_MESSAGES begin: one indexed query, so a
+            # conversation of 10,000 messages renders as fast as a short one.
+            ids = obj.messages.order_by("-id").values_list("id", flat=True)[TRANSCRIPT_MESSAGES - 1 : TRANSCRIPT_MESSAGES]
+            request.transcript_first_id = next(iter(ids), None)
+        return super().get_inline_instances(request, obj)
 
     def get_urls(self):
         return [

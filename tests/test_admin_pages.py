@@ -57,3 +57,15 @@ def test_conversation_page_shows_the_transcript_with_agent_and_handover(staff_cl
     assert "Done: cancelled." in html
     assert "OrderCancellationAgent" in html
     assert "OrchestratorAgent → OrderCancellationAgent" in html
+
+
+def test_a_long_conversation_shows_its_latest_messages(staff_client):
+    from assistant.models import Message, MessageRole
+
+    conversation = ConversationFactory(session_id="very-long")
+    Message.objects.bulk_create(
+        [Message(conversation=conversation, role=MessageRole.USER, content=f"line number {i}") for i in range(1000)]
+    )
+    html = staff_client.get(reverse("admin:assistant_conversation_change", args=[conversation.pk])).content.decode()
+    assert "line number 999" in html and "line number 800" in html
+    assert "line number 799" not in html
