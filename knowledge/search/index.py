@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import shutil
 import threading
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
+from knowledge.search import confidence
 from knowledge.search import embeddings as emb
 from knowledge.search.lexical import LexicalIndex
 from knowledge.search.products import ProductMatcher
@@ -55,6 +57,17 @@ LEXICAL_SHARE = 0.5
 SAME_PRODUCT_BOOST = 1.3
 OTHER_PRODUCT_WEIGHT = 0.6
 SHOP_WIDE_WEIGHT = 0.9
+# A question word an entry uses at least this fully (see lexical._usage) counts as a strong match:
+# about twice at the average entry length, as a word of the question or keywords (indexed twice) is.
+STRONG_USAGE = 0.82
+# Stems of words that ask about an amount or a time but name no subject.
+SHAPE_WORDS = frozenset({"much", "mani", "long", "time", "soon", "often", "fast", "quick", "old", "big"})
+
+
+def _shape_word(head: str) -> bool:
+    return head in SHAPE_WORDS or head.isdigit()
+
+
 # Cosine similarity mapped to confidence: at or below LOW means nothing, HIGH and above is certain.
 SEMANTIC_LOW, SEMANTIC_HIGH = 0.30, 0.75
 
@@ -190,8 +203,35 @@ class KnowledgeIndex:
         return weight
 
     def search(self, query: str, *, limit: int = 5, product: str | None = None) -> list[RankedEntry]:
-        if len(self) == 0 or not query or not query.strip():
+        hits = self.candidates(query, limit=limit, product=product)
+        if hits is None:
             return []
+        rows, features, lexical, sims, bm25s_ = hits
+        mode = confidence.mode_name(sims is not None)
+        score = confidence.probability(features, mode)
+        if score is None:  # no fitted model: the share of matched words (and the semantic part)
+            score = features["fused"]
+        # Best first, whatever the model says about a lower hit: a hit never outscores one ranked above it.
+        score = np.minimum.accumulate(score)
+        return [
+            RankedEntry(
+                int(self.entry_ids[r]),
+                float(score[i]),
+                float(lexical[i]),
+                None if sims is None else float(sims[i]),
+                float(bm25s_[i]),
+            )
+            for i, r in enumerate(rows)
+        ]
+
+    def candidates(self, query: str, *, limit: int = 5, product: str | None = None):
+        """The best ``limit`` rows for ``query`` and the confidence model's features of each.
+
+        Returns None for an empty index or question, else ``(rows, features, lexical
+        confidence, cosine similarities or None, BM25 scores)``, row-aligned, best first.
+        """
+        if len(self) == 0 or not query or not query.strip():
+            return None
         terms = analyse_query(query, self.corrector)
         row_weight = self._row_weight(product)
         pool = max(limit * 6, 30)
@@ -199,14 +239,46 @@ class KnowledgeIndex:
         lex_conf = {int(r): float(c) for r, c in zip(lex.rows, lex.confidence)}
         bm25 = {int(r): float(s) for r, s in zip(lex.rows, lex.scores)}
         if self.vectors is None:
-            order = _lexical_order(lex_conf, bm25)
-            return [
-                RankedEntry(int(self.entry_ids[r]), lex_conf[r], lex_conf[r], None, bm25[r]) for r in order[:limit]
-            ]
-        return self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit)
+            top = max(bm25.values(), default=1.0) or 1.0
+            key = {r: lex_conf[r] + RANK_BM25_WEIGHT * bm25[r] / top for r in lex_conf}
+            sims = None
+        else:
+            key, sims_all = self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit)
+        order = sorted(key, key=key.get, reverse=True)
+        if not order:
+            return None
+        rows = np.asarray(order[:limit], dtype=np.int64)
+        keys = np.asarray([key[r] for r in order], dtype=np.float64)
+        best_other = np.where(np.arange(rows.size) == 0, keys[1] if keys.size > 1 else 0.0, keys[0])
+        lexical = np.asarray([lex_conf.get(int(r), 0.0) for r in rows], dtype=np.float64)
+        scores = np.asarray([bm25.get(int(r), 0.0) for r in rows], dtype=np.float64)
+        # Which question words each hit matches (fully, a typo-corrected or compound form, or
+        # a synonym at most half way).
+        matched = np.zeros((len(terms.slots), rows.size))
+        for j, slot in enumerate(terms.slots):
+            for term, weight in slot.alternatives.items():
+                matched[j] = np.maximum(matched[j], weight * self.lexical.usage(term, rows))
+        # Words that shape a question without naming its subject ("how much", "what time", a
+        # number) do not count as matched: "thank you so much" is not about shipping costs.
+        subject = np.array([not _shape_word(slot.head) for slot in terms.slots], dtype=bool)[:, None]
+        hit = (matched >= 0.5) & subject
+        unknown = sum(1 for slot in terms.slots if not any(self.lexical.knows(t) for t in slot.alternatives))
+        features = {
+            "coverage": lexical,
+            "margin": keys[: rows.size] - best_other,
+            "matched": np.log1p(hit.sum(axis=0)),
+            "unknown": np.full(rows.size, math.log1p(unknown)),
+            "strong": ((matched >= STRONG_USAGE) & subject).sum(axis=0) / max(len(terms.slots), 1),
+            "fused": keys[: rows.size] if self.vectors is not None else lexical,
+        }
+        if self.vectors is not None:
+            sims = sims_all[rows]
+            features["semantic"] = sims
+        return rows, features, lexical, sims, scores
 
-    def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit) -> list[RankedEntry]:
-        """Reciprocal rank fusion of the lexical and the semantic ranking."""
+    def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit):
+        """The candidates of both rankings, cut by reciprocal rank fusion, keyed by their fused
+        confidence (half lexical, half semantic); and every row's cosine similarity."""
         qv = emb.embed_query(query)
         sims = self._similarities(qv)
         if row_weight is not None:
@@ -226,20 +298,14 @@ class KnowledgeIndex:
         if missing.size:
             extra = self.lexical.confidence_for(terms, missing, row_weight)
             lex_conf.update({int(r): float(c) for r, c in zip(missing, extra)})
-        scored = []
+        key: dict[int, float] = {}
         for row in rows:
             row = int(row)
-            sim = float(sims[row])
-            sem_conf = min(max((sim - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW), 0.0), 1.0)
-            lc = lex_conf.get(row, 0.0)
-            confidence = LEXICAL_SHARE * lc + (1 - LEXICAL_SHARE) * sem_conf
-            entry = RankedEntry(int(self.entry_ids[row]), confidence, lc, sim, bm25.get(row, 0.0))
-            scored.append((fused[row], confidence, entry))
-        if FUSION == "score":
-            scored.sort(key=lambda item: (item[1], item[0]), reverse=True)
-        else:
-            scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [entry for _, _, entry in scored[:limit]]
+            sem_conf = min(max((float(sims[row]) - SEMANTIC_LOW) / (SEMANTIC_HIGH - SEMANTIC_LOW), 0.0), 1.0)
+            confidence = LEXICAL_SHARE * lex_conf.get(row, 0.0) + (1 - LEXICAL_SHARE) * sem_conf
+            # The fusion only breaks ties (FUSION == "rrf" orders by it outright).
+            key[row] = confidence + 1e-6 * fused[row] if FUSION == "score" else fused[row]
+        return key, sims
 
     def _similarities(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of every row to the question (-inf: a row that must not match)."""

@@ -128,6 +128,9 @@ class LexicalIndex:
         start, end = s["indptr"][term_id], s["indptr"][term_id + 1]
         return s["indices"][start:end], s["data"][start:end]
 
+    def knows(self, term: str) -> bool:
+        return term in self.vocab
+
     def doc_frequency(self, term: str) -> int:
         term_id = self.vocab.get(term)
         return 0 if term_id is None else int(self.df[term_id])
@@ -236,6 +239,9 @@ class LayeredLexical:
             return None
         start, end = self._bounds[slot], self._bounds[slot + 1]
         return self._rows[start:end], self._parts[start:end]
+
+    def knows(self, term: str) -> bool:
+        return term in self._term_ids or self._base_df(term) > 0
 
     def _base_df(self, term: str) -> int:
         term_id = self.base.vocab.get(term)

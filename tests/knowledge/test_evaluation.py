@@ -16,6 +16,7 @@ def test_lexical_search_meets_the_quality_targets(demo_faq, settings):
     report = evaluate_kb()
     assert report.top1_accuracy >= 0.85, report.misses
     assert report.idk_rate >= 0.80, report.false_answers
+    assert report.confident_correct_rate >= 0.80, report.misses
 
 
 def test_evaluate_kb_command_prints_the_figures(demo_faq, capsys):

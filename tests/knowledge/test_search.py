@@ -21,6 +21,14 @@ def test_a_question_the_faq_does_not_answer_gets_i_dont_know(demo_faq):
     assert faq_best_answer(query="can you recommend a good pizza place") is None
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["what's your name", "what's 2+2", "hey there, how's it going", "who made you?", "thank you so much", "what time is it", "good morning!"],
+)
+def test_chit_chat_is_never_a_confident_answer(demo_faq, query):
+    assert faq_best_answer(query=query) is None
+
+
 def test_results_are_ranked_best_first_and_limited(demo_faq):
     hits = faq_search(query="is the backpack waterproof", limit=3)
     assert len(hits) == 3
