@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / "knowledge" / "eval" / "faq_eval.json"
 DEMO_FAQ = ROOT / "fixtures" / "demo_faq.json"
 # The least share of unanswerable questions that must get "I don't know" at the operating point.
-MIN_IDK = 0.80
+# Conservative on purpose: the development set has only 32 of them, an answer to the wrong
+# question is worse for a customer than "I don't know" (which offers a person), and at 0.80
+# the independent set got a confident wrong answer to 60% of its unanswerable questions.
+MIN_IDK = 0.95
 # L2 strength (scikit-learn's C: smaller is stronger); few rows, so keep it firm.
 REGULARISATION_C = 0.3
 FEATURES_BY_MODE = {

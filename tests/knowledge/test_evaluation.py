@@ -15,18 +15,20 @@ def test_lexical_search_meets_the_quality_targets(demo_faq, settings):
     settings.ENABLE_EMBEDDINGS = False
     report = evaluate_kb()
     assert report.top1_accuracy >= 0.85, report.misses
-    assert report.idk_rate >= 0.80, report.false_answers
-    assert report.confident_correct_rate >= 0.81, report.misses
+    # The operating point favours "I don't know" over a wrong answer (knowledge/calibrate.py):
+    # measured 96.9% "I don't know" and 74.6% top-1 and confident.
+    assert report.idk_rate >= 0.93, report.false_answers
+    assert report.confident_correct_rate >= 0.72, report.misses
 
 
 def test_lexical_search_generalises_to_the_independent_set(demo_faq, settings):
     # faq_eval_fresh.json was written separately and is never tuned on: a guard at what was
-    # measured (top-1 73.1%, top-1 and confident 69.4%, "I don't know" 40.0%) less a margin.
+    # measured (top-1 73.1%, top-1 and confident 52.5%, "I don't know" 95.0%) less a margin.
     settings.ENABLE_EMBEDDINGS = False
     report = evaluate_kb(DEFAULT_EVAL_SET.with_name("faq_eval_fresh.json"))
     assert report.top1_accuracy >= 0.70
-    assert report.confident_correct_rate >= 0.65
-    assert report.idk_rate >= 0.35
+    assert report.confident_correct_rate >= 0.50
+    assert report.idk_rate >= 0.90
 
 
 def test_evaluate_kb_command_prints_the_figures(demo_faq, capsys):
