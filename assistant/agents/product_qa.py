@@ -10,6 +10,13 @@ from assistant.agents.base import AgentReply, Outcome, TurnContext
 # An order number as customers write it: "ORD-5120", "ord 5120", "order #5120", "#5120".
 ORDER_MENTION = re.compile(r"(?:\bord(?:er)?\s*(?:number|no\.?|id)?\s*[-_#:]?\s*#?|#)\s*(\d+)\b", re.IGNORECASE)
 
+ORDER_HELP = (
+    "I can help with your order: I can tell you where it is and when it arrives, or cancel it if it was "
+    "placed less than 24 hours ago. Which would you like? Please include the order number (ORD- and four digits)."
+)
+# A vague request about the customer's own order ("I need help with my order").
+_ABOUT_AN_ORDER = re.compile(r"\b(order|orders|package|parcel|delivery|purchase)\b", re.IGNORECASE)
+
 NO_ANSWER = (
     "I'm sorry, I don't have an answer to that in our help centre, and I'd rather not guess. "
     "I can track or cancel an order, or answer questions about our products, shipping, returns, "
@@ -47,4 +54,6 @@ class ProductQAAgent:
         result = tools.search_knowledge_base(ctx, knowledge_query(u), product=product)
         if result.ok and result.value is not None:
             return AgentReply(text=result.value.answer, agent=self.name, outcome=Outcome.ANSWERED)
+        if _ABOUT_AN_ORDER.search(u.normalized) and len(u.words) <= 8:
+            return AgentReply(text=ORDER_HELP, agent=self.name, outcome=Outcome.ASKED)
         return AgentReply(text=NO_ANSWER, agent=self.name, outcome=Outcome.NO_ANSWER)

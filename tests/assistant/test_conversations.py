@@ -457,3 +457,11 @@ def test_a_policy_question_that_mentions_an_order_is_answered_from_the_knowledge
     reply = chat.say("Is the coffee maker in ORD-5120 covered by the warranty?")
     assert reply["agent"] == "ProductQAAgent"
     assert tool_call(reply, "KnowledgeBaseSearch")["result"]["answerFound"] is True
+
+
+def test_a_vague_request_about_an_order_offers_what_the_assistant_can_do(chat, demo_kb):
+    make_order()
+    reply = chat.say("I need help with an order")
+    assert "where it is" in reply["response"] and "cancel" in reply["response"]
+    follow = chat.say(f"cancel ORD-4567 please, {EMAIL}")
+    assert tool_call(follow, "OrderCancellationAPI")["result"]["status"] == "cancelled"
