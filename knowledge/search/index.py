@@ -268,7 +268,8 @@ class KnowledgeIndex:
             "margin": keys[: rows.size] - best_other,
             "matched": np.log1p(hit.sum(axis=0)),
             "unknown": np.full(rows.size, math.log1p(unknown)),
-            "strong": ((matched >= STRONG_USAGE) & subject).sum(axis=0) / max(len(terms.slots), 1),
+            # Shape words are left out of the share too: "how much is shipping" is all about shipping.
+            "strong": ((matched >= STRONG_USAGE) & subject).sum(axis=0) / max(int(subject.sum()), 1),
             "fused": keys[: rows.size] if self.vectors is not None else lexical,
         }
         if self.vectors is not None:
