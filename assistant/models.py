@@ -26,6 +26,8 @@ class Conversation(models.Model):
     identity_locked_until = models.DateTimeField(null=True, blank=True)
     # Consecutive turns the assistant could not answer; two hand the customer to a person.
     unanswered_streak = models.PositiveSmallIntegerField(default=0)
+    # The last email address the customer wrote, kept for an identity check asked for later.
+    remembered_email = models.EmailField(blank=True)
     # Mirrors the conversation's open handoff ticket (if any), so that every turn knows
     # whether a person owns the conversation without another query.
     handoff_status = models.CharField(max_length=16, blank=True, db_index=True)

@@ -49,10 +49,14 @@ def ensure_verified(ctx: TurnContext, *, order_id: str, intent: str, **pending) 
             return ORDER_SYSTEM_APOLOGY
 
     if state.identity_locked_until and state.identity_locked_until > timezone.now():
-        state.clear_pending()
+        # Keep the request pending: whatever the customer sends next for it (an email,
+        # another try) comes back here and hears about the lockout, not a generic reply.
+        state.expect(intent=intent, slot=Slot.EMAIL, order_id=order_id, **pending)
         return _lockout_reply(ctx)
 
-    emails = ctx.understanding.emails
+    # An address given in this message, or earlier in the conversation before the order
+    # number was known ("my email is ..., I want to cancel" then "4566").
+    emails = ctx.understanding.emails or ((state.remembered_email,) if state.remembered_email else ())
     if not emails:
         asked_before = state.pending_slot == Slot.EMAIL and state.pending_order_id == order_id
         state.expect(intent=intent, slot=Slot.EMAIL, order_id=order_id, **pending)
@@ -77,11 +81,12 @@ def ensure_verified(ctx: TurnContext, *, order_id: str, intent: str, **pending) 
         return None
 
     metrics.IDENTITY_CHECK_FAILURES.labels(reason="no_match").inc()
+    state.remembered_email = ""  # it did not fit: never try it again by itself
     state.failed_identity_checks += 1
     if state.failed_identity_checks >= MAX_FAILED_CHECKS:
         state.identity_locked_until = timezone.now() + LOCKOUT
         state.failed_identity_checks = 0
-        state.clear_pending()
+        state.expect(intent=intent, slot=Slot.EMAIL, order_id=order_id, **pending)
         metrics.IDENTITY_CHECK_FAILURES.labels(reason="locked_out").inc()
         return _lockout_reply(ctx)
     state.expect(intent=intent, slot=Slot.EMAIL, order_id=order_id, **pending)

@@ -114,6 +114,8 @@ def run_turn(
         )
 
     u = understand(message)
+    if u.emails:
+        state.remembered_email = u.emails[0][:254]
     ctx = TurnContext(
         message=message, understanding=u, state=state, channel=channel, conversation_id=conversation_id,
         user_email=user_email, user_id=user_id,

@@ -23,6 +23,7 @@ STATE_FIELDS = (
     "failed_identity_checks",
     "identity_locked_until",
     "unanswered_streak",
+    "remembered_email",
 )
 
 
@@ -45,6 +46,8 @@ class ConversationState:
     failed_identity_checks: int = 0
     identity_locked_until: datetime | None = None
     unanswered_streak: int = 0
+    # The last email address the customer wrote, for an identity check asked for later.
+    remembered_email: str = ""
     # Read-only for the engine: the handoff services own it (see assistant/handoff.py).
     handoff_status: str = ""
 
