@@ -15,7 +15,11 @@ ORDER_HELP = (
     "placed less than 24 hours ago. Which would you like? Please include the order number (ORD- and four digits)."
 )
 # A vague request about the customer's own order ("I need help with my order").
-_ABOUT_AN_ORDER = re.compile(r"\b(order|orders|package|parcel|delivery|purchase)\b", re.IGNORECASE)
+_ABOUT_AN_ORDER = re.compile(
+    r"\b(help|problem|issue|question|trouble)\b.*\b(my|an|the|our)\s+(order|package|parcel|purchase)\b"
+    r"|\b(my|an|the|our)\s+(order|package|parcel|purchase)\b.*\b(help|problem|issue|question|trouble)\b",
+    re.IGNORECASE,
+)
 
 NO_ANSWER = (
     "I'm sorry, I don't have an answer to that in our help centre, and I'd rather not guess. "
