@@ -74,7 +74,11 @@ def upset_score(text: str) -> int:
     return score
 
 
-_GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|yo|greetings)\b[\s!.,]*$", re.I)
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|yo|greetings)"
+    r"(\s+(there|all|team|everyone|guys|folks|again))?\b[\s!.,:)(😊🙂👋]*$",
+    re.I,
+)
 _THANKS = re.compile(r"\b(thanks|thank you|thx|ty|cheers|much appreciated|appreciate it)\b", re.I)
 _BYE = re.compile(r"^\s*(bye|goodbye|see you|see ya|that's all|thats all|nothing else|have a good day)\b", re.I)
 
