@@ -47,6 +47,7 @@ STOP_WORDS = frozenset(
     get got getting one any some anything something someone anyone
     s t d ll m re ve don doesn didn isn aren wasn weren won haven hasn hadn
     wouldn couldn shouldn cannot
+    oh ah wait anyway anyways actually btw hmm um uh erm well guys u ur ya lol
     """.split()
 )
 
