@@ -46,16 +46,17 @@ class ProductQAAgent:
         from knowledge.selectors import product_match
 
         state, u = ctx.state, ctx.understanding
+        query = knowledge_query(u)
         product = product_match(text=u.normalized)
         if product:
             state.last_product_context = product
+            result = tools.search_knowledge_base(ctx, query, product=product)
         elif state.last_product_context:
-            # "Is it waterproof?" or "how long does the battery last?" right after talking
-            # about the smartwatch. The product only ranks its own entries first: a
-            # shop-wide question ("how long does shipping take?") still finds its answer.
-            product = state.last_product_context
-
-        result = tools.search_knowledge_base(ctx, knowledge_query(u), product=product)
+            # "What comes in the box?" or "how long does shipping take?" right after the
+            # smartwatch: the search weighs the conversation's product (see the tool).
+            result = tools.search_knowledge_base(ctx, query, product=state.last_product_context, product_from_context=True)
+        else:
+            result = tools.search_knowledge_base(ctx, query)
         if result.ok and result.value is not None:
             return AgentReply(text=result.value.answer, agent=self.name, outcome=Outcome.ANSWERED)
         if _ABOUT_AN_ORDER.search(u.normalized) and len(u.words) <= 8:

@@ -124,16 +124,32 @@ def verify_identity(ctx: TurnContext, order_id: str, *, email: str = "", method:
     return ctx.call_tool(IDENTITY_CHECK, tool_input, run)
 
 
-def search_knowledge_base(ctx: TurnContext, query: str, *, product: str | None = None, limit: int = 3) -> ToolResult:
+def search_knowledge_base(
+    ctx: TurnContext, query: str, *, product: str | None = None, product_from_context: bool = False, limit: int = 3
+) -> ToolResult:
+    """One knowledge-base search, recorded as one tool call.
+
+    ``product_from_context``: the customer named no product, the conversation did. The
+    question is then searched as asked (the product only ranks its own entries first) and
+    as if the customer had named the product, and the more confident ranking is kept (the
+    question as asked on a tie): "what comes in the box?" after the headphones finds the
+    headphones' box contents, "how long does shipping take?" still finds shipping.
+    """
     from knowledge.selectors import faq_search
 
     tool_input = {"query": query}
     if product:
         tool_input["product"] = product
+    if product_from_context:
+        tool_input["productFromContext"] = True
 
     def run() -> ToolResult:
         with metrics.KB_SEARCH_LATENCY.time():
             hits = faq_search(query=query, limit=limit, product=product)
+            if product_from_context and product:
+                named = faq_search(query=f"{query} {product}", limit=limit, product=product)
+                if named and (not hits or named[0].score > hits[0].score):
+                    hits = named
         best = hits[0] if hits and hits[0].confident else None
         data = {
             "answerFound": best is not None,

@@ -707,3 +707,35 @@ def test_asks_for_person_after_tracking(convo):
     b = convo.say("can i pls speak to someone from your team, like an actual person")
     assert b["agent"] == HUMAN
     assert "HumanHandoff" in tools(b)
+
+
+def test_product_questions_with_follow_ups(convo):
+    b = convo.say("How long does the battery last on the Aura headphones?")
+    assert b["agent"] == QA
+    kb = one_call(b, "KnowledgeBaseSearch")
+    assert kb["result"]["answerFound"] is True
+    assert "30 hours" in low(b)
+
+    b = convo.say("nice. and can they connect to two devices at once?")
+    assert b["agent"] == QA
+    kb = one_call(b, "KnowledgeBaseSearch")
+    assert kb["result"]["answerFound"] is True
+    assert "aura" in (kb["input"].get("product") or "").lower()
+    assert "multipoint" in low(b) or "two devices" in low(b)
+
+    b = convo.say("what comes in the box?")
+    assert b["agent"] == QA
+    kb = one_call(b, "KnowledgeBaseSearch")
+    assert "aura" in (kb["input"].get("product") or "").lower()
+    assert "carrying case" in low(b) or "usb-c" in low(b)
+
+
+def test_product_follow_up_return_question_uses_last_product(convo):
+    b = convo.say("How do I clean the Stride Running Shoes?")
+    assert b["agent"] == QA
+    assert "hand wash" in low(b)
+    b = convo.say("can i return them if i wore them outside once?")
+    assert b["agent"] == QA
+    kb = one_call(b, "KnowledgeBaseSearch")
+    assert "stride" in (kb["input"].get("product") or "").lower()
+    assert "defective" in low(b) or "outdoors" in low(b)
