@@ -11,7 +11,7 @@ from assistant.agents.order_reference import resolve_order
 from assistant.agents.wording import ORDER_SYSTEM_APOLOGY, format_date, format_datetime, format_items
 from assistant.engine.state import Slot
 from orders.clients.base import CancelOutcome, CancelStatus, OrderRecord
-from orders.policies import cancellation_window_open
+from orders.policies import cancellation_deadline, cancellation_window_open
 
 INTENT = "cancel"
 RETURN_POLICY_QUERY = "What is your return policy?"
@@ -84,7 +84,8 @@ class OrderCancellationAgent:
         if outcome.reason == "window_expired":
             why = (
                 f"Order {order.order_id} was placed on {format_datetime(order.placed_at)}, more than 24 hours ago, "
-                "so it can no longer be cancelled."
+                f"so it can no longer be cancelled (that was possible until "
+                f"{format_datetime(cancellation_deadline(placed_at=order.placed_at))})."
             )
         elif outcome.reason == "delivered":
             why = f"Order {order.order_id} has already been delivered, so it can't be cancelled."

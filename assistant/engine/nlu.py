@@ -39,11 +39,6 @@ _NO_PHRASES = (
     "never mind", "nevermind", "forget it", "don't cancel", "dont cancel", "do not cancel", "changed my mind",
     "keep it", "keep the order", "no thanks", "no thank you", "not that one", "wrong order", "leave it",
 )
-_REFERENCE = re.compile(
-    r"\b(it|that|this|that one|this one|the order|my order|same order|that order|this order|them|those|for that|"
-    r"one too|it too|as well|the last one|previous)\b",
-    re.IGNORECASE,
-)
 _PERSON = r"(?:human|human being|person|real person|real human|agent|live agent|representative|rep|someone|somebody|operator|manager|supervisor|staff|colleague)"
 _WANTS_HUMAN = re.compile(
     r"\b(?:talk|speak|chat|connect|transfer|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+(?:a\s+|an\s+|the\s+|your\s+|some\s+|real\s+)?" + _PERSON
@@ -95,7 +90,6 @@ class Understanding:
     intent_confidence: float = 0.0
     affirmative: bool = False
     negative: bool = False
-    refers_back: bool = False
     greeting: bool = False
     thanks: bool = False
     goodbye: bool = False
@@ -180,7 +174,6 @@ def understand(text: str) -> Understanding:
         intent_confidence=confidence,
         affirmative=_is_affirmative(words, lowered),
         negative=_is_negative(words, lowered),
-        refers_back=bool(_REFERENCE.search(lowered)),
         greeting=bool(_GREETING.match(lowered)),
         thanks=bool(_THANKS.search(lowered)) and len(words) <= 8,
         goodbye=bool(_BYE.match(lowered)),
