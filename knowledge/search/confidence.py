@@ -56,9 +56,12 @@ def model_for(mode: str) -> dict | None:
     return _models().get(mode)
 
 
-def probability(features: dict[str, np.ndarray], mode: str) -> np.ndarray | None:
-    """The fitted model's score for each hit (0..1), or None when no model is fitted for ``mode``."""
-    model = model_for(mode)
+def probability(features: dict[str, np.ndarray], mode: str, *, model: dict | None = None) -> np.ndarray | None:
+    """The fitted model's score for each hit (0..1), or None when no model is fitted for ``mode``.
+
+    ``model``: score with these coefficients instead of the shipped ones (calibration).
+    """
+    model = model or model_for(mode)
     if not model:
         return None
     z = np.full(next(iter(features.values())).shape, float(model["intercept"]), dtype=np.float64)
