@@ -37,3 +37,19 @@ CHAT_THROTTLED = Counter(
 WEBSOCKET_CONNECTIONS = Gauge(
     "assistant_websocket_connections", "Open chat websocket connections.", multiprocess_mode="livesum"
 )
+# Dependency outages the chat answered through (docs/security.md, "Failing safely").
+CACHE_ERRORS = Counter(
+    "assistant_cache_errors_total",
+    "Cache (Redis) calls that failed and were worked around, by component (session_lock, rate_limit).",
+    ["component"],
+)
+CHANNEL_LAYER_ERRORS = Counter(
+    "assistant_channel_layer_errors_total",
+    "Channel-layer (Redis) calls that failed; the turn was answered anyway, other tabs may miss its frames.",
+    ["action"],
+)
+TURNS_NOT_STORED = Counter(
+    "assistant_turns_not_stored_total",
+    "Chat turns whose messages could not be stored, by whether a tool had changed an order.",
+    ["with_side_effects"],
+)

@@ -9,7 +9,13 @@ class Conversation(models.Model):
     continue the conversation.
     """
 
-    session_id = models.CharField(max_length=128, unique=True)
+    # The client's session ID, or, for a visitor who named an existing session without
+    # its token, "<session_id>~<token hash prefix>" (assistant.sessions): hence 160.
+    session_id = models.CharField(max_length=160, unique=True)
+    # SHA-256 (hex) of the secret issued with the conversation's first reply; whoever
+    # holds the secret holds the conversation. Empty on rows from before tokens: those
+    # can never be claimed again.
+    token_hash = models.CharField(max_length=64, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -21,6 +27,16 @@ class Conversation(models.Model):
     pending_slot = models.CharField(max_length=32, blank=True)
     pending_order_id = models.CharField(max_length=8, blank=True)
     pending_data = models.JSONField(default=dict, blank=True)
+    # When the pending request was opened or last moved on: an old one expires.
+    pending_since = models.DateTimeField(null=True, blank=True)
+    # Every order number the customer wrote, in the order first mentioned, so that
+    # "the first one" and "the other one" resolve as the customer means them.
+    mentioned_order_ids = models.JSONField(default=list, blank=True)
+    # The order request completed last (cancel, track): "now the other one" repeats it.
+    last_intent = models.CharField(max_length=32, blank=True)
+    # The last question the knowledge base answered (or tried to): "what about the
+    # smartwatch?" and "and germany?" ask it again about something else.
+    last_question = models.CharField(max_length=300, blank=True)
     verified_order_ids = models.JSONField(default=list, blank=True)
     failed_identity_checks = models.PositiveIntegerField(default=0)
     identity_locked_until = models.DateTimeField(null=True, blank=True)

@@ -16,10 +16,12 @@ from assistant import metrics
 from assistant.engine.locks import session_lock
 from assistant.engine.orchestrator import run_turn
 from assistant.engine.state import STATE_FIELDS, ConversationState
-from assistant.models import Conversation, Message, MessageRole
+from assistant.models import Message, MessageRole
+from assistant.sessions import SessionAccess, conversation_open
 from assistant.telemetry import span
 from assistant.validation import clean_message, clean_session_id
 from config.logs import bind_request_context
+from config.session_hash import session_hash
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,10 @@ class ChatReply:
     handover: str
     message_id: int | None  # None when a person owns the conversation and the assistant stayed silent
     session_id: str
+    # The token issued with this reply (a new conversation or a new visitor), else "".
+    session_token: str = ""
+    # The conversation's internal key (its stored session_id): channel groups use it.
+    conversation_key: str = ""
 
     def as_payload(self) -> dict:
         """The public reply shape shared by ``POST /chat`` and the websocket."""
@@ -45,7 +51,10 @@ class ChatReply:
         }
 
 
-def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api") -> ChatReply:
+def chat_turn(
+    *, session_id: str, message: str, user=None, channel: str = "api", client_ip: str = "",
+    session_token: str = "",
+) -> ChatReply:
     """Answer one customer message and store both sides of the turn.
 
     Raises ``ChatInputError`` for invalid input and ``SessionBusy`` when another turn of
@@ -60,8 +69,9 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
 
     bind_request_context(session_id=session_id)  # on every log line of this turn
     started = time.perf_counter()
-    with span("chat turn", session_id=session_id, channel=channel), session_lock(session_id):
-        conversation = _conversation_for(session_id=session_id, user=user)
+    with span("chat turn", session_id=session_hash(session_id), channel=channel), session_lock(session_id):
+        access = _conversation_for(session_id=session_id, token=session_token, user=user)
+        conversation = access.conversation
         state = ConversationState.from_model(conversation)
         outcome = run_turn(
             message=message,
@@ -70,6 +80,7 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
             user_email=(user.email if user else ""),
             user_id=(user.pk if user else None),
             conversation_id=conversation.pk,
+            client_ip=client_ip,
         )
         messages = [Message(conversation=conversation, role=MessageRole.USER, content=message)]
         if not outcome.silent:
@@ -84,11 +95,17 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
                     outcome=outcome.outcome,
                 )
             )
-        with transaction.atomic():
-            stored = Message.objects.bulk_create(messages)
-            state.apply_to(conversation)
-            # Only the engine's own fields: staff may change the handoff status meanwhile.
-            conversation.save(update_fields=[*STATE_FIELDS, "user", "updated_at"])
+        try:
+            with transaction.atomic():
+                stored = Message.objects.bulk_create(messages)
+                state.apply_to(conversation)
+                # Only the engine's own fields: staff may change the handoff status meanwhile.
+                conversation.save(update_fields=[*STATE_FIELDS, "user", "updated_at"])
+        except Exception:
+            # What the tools did stands (a cancellation is in the order system and its
+            # audit); the next turn reads the order again, so it reflects it. Say so loudly.
+            _log_unstored_turn(session_id=session_id, tool_calls=outcome.tool_calls)
+            raise
         reply_message = stored[-1] if not outcome.silent else None
 
     duration = time.perf_counter() - started
@@ -112,13 +129,23 @@ def chat_turn(*, session_id: str, message: str, user=None, channel: str = "api")
         handover=outcome.handover,
         message_id=reply_message.pk if reply_message else None,
         session_id=session_id,
+        session_token=access.issued_token,
+        conversation_key=conversation.session_id,
     )
 
 
-def _conversation_for(*, session_id: str, user) -> Conversation:
-    conversation, _ = Conversation.objects.get_or_create(
-        session_id=session_id, defaults={"user": user}
+def _log_unstored_turn(*, session_id: str, tool_calls: list[dict]) -> None:
+    actions = [call["tool"] for call in tool_calls if call["tool"] == "OrderCancellationAPI"]
+    metrics.TURNS_NOT_STORED.labels(with_side_effects=str(bool(actions)).lower()).inc()
+    logger.error(
+        "chat turn not stored",
+        extra={
+            "session_id": session_id,
+            "tools": [f"{call['tool']}:{call['input'].get('orderId', '')}:{call['result'].get('status', call['result'].get('error', ''))}" for call in tool_calls],
+        },
     )
-    if user is not None and conversation.user_id is None:
-        conversation.user = user
-    return conversation
+
+
+def _conversation_for(*, session_id: str, token: str, user) -> SessionAccess:
+    # The session token decides whose conversation this is (assistant/sessions.py).
+    return conversation_open(session_id=session_id, token=token, user=user)

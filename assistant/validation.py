@@ -44,4 +44,12 @@ def clean_message(value: object) -> str:
         )
     if "\x00" in text:
         raise ChatInputError("message", "Must not contain NUL characters.", "invalid_characters")
+    try:
+        # A lone UTF-16 surrogate (JSON "\ud800") cannot be stored or logged: refuse it
+        # here, before any tool runs, rather than fail after the turn acted.
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ChatInputError(
+            "message", "Must be valid Unicode text (it contains an unpaired surrogate).", "invalid_characters"
+        ) from None
     return text

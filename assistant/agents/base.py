@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from assistant import metrics
 from assistant.telemetry import span
 
 if TYPE_CHECKING:
+    from orders.clients.base import OrderClient
     from assistant.engine.nlu import Understanding
     from assistant.engine.state import ConversationState
 
@@ -54,13 +56,16 @@ class ToolFailure(Exception):
         self.data = data or {}
 
 
-class Outcome:
-    """What a turn achieved, stored per message for the staff insights."""
+class Outcome(StrEnum):
+    """What a turn achieved, stored per message for the staff insights. Every agent
+    returns one explicitly: nothing is inferred from the tools it called."""
 
     ANSWERED = "answered"
     NO_ANSWER = "no_answer"
     SMALLTALK = "smalltalk"
+    OUT_OF_SCOPE = "out_of_scope"  # not about the shop: said what we do; not an unanswered question
     ASKED = "asked"  # the agent asked for something it needs (order number, email, yes/no)
+    WITHDRAWN = "withdrawn"  # the customer took a pending request back
     CANCELLED = "cancelled"
     CANCEL_REFUSED = "cancel_refused"
     TRACKED = "tracked"
@@ -73,7 +78,7 @@ class Outcome:
 class AgentReply:
     text: str
     agent: str
-    outcome: str = ""
+    outcome: Outcome
 
 
 @dataclass
@@ -87,8 +92,19 @@ class TurnContext:
     conversation_id: int | None = None
     user_email: str = ""
     user_id: int | None = None
+    client_ip: str = ""
+    # The order system; None means the configured one (tests pass a fake).
+    order_client: "OrderClient | None" = None
     tool_calls: list[ToolCall] = field(default_factory=list)
     trail: list[str] = field(default_factory=list)
+
+    @property
+    def orders(self) -> "OrderClient":
+        if self.order_client is None:
+            from orders.clients import get_order_client
+
+            self.order_client = get_order_client()
+        return self.order_client
 
     def hand_over(self, agent_name: str) -> None:
         if not self.trail or self.trail[-1] != agent_name:
@@ -126,3 +142,9 @@ class Agent(Protocol):
     name: str
 
     def handle(self, ctx: TurnContext) -> AgentReply: ...
+
+
+class RequestOwner(Agent, Protocol):
+    """An agent that opens pending requests, and so acknowledges their withdrawal."""
+
+    def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str: ...

@@ -40,5 +40,6 @@ class HumanHandoffAgent:
             )
         state.handoff_status = HandoffStatus.WAITING
         state.unanswered_streak = 0
-        state.clear_pending()
+        # The pending request survives: an upset customer who then types the email asked
+        # for still gets it done (a request for a person closed it in the orchestrator).
         return AgentReply(text=HANDED_OVER, agent=self.name, outcome=Outcome.HANDOFF)

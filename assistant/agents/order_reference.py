@@ -1,51 +1,76 @@
-"""Which order a message is about: written in it, answered to our question, or remembered."""
+"""Which orders a message is about: written in it, answered to our question, or remembered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from assistant.agents.base import TurnContext
-from assistant.agents.wording import ASK_ORDER_ID, malformed_order_id, which_order
+from assistant.agents.wording import ASK_ORDER_ID, malformed_order_id
+from assistant.engine.dialogue import Intent, PendingRequest, Slot, open_request
 from assistant.engine.nlu import canonical_order_id
-from assistant.engine.state import Slot
+
+_ORDINALS = {"first": 0, "second": 1, "third": 2}
 
 
 @dataclass(frozen=True)
 class OrderReference:
-    order_id: str = ""
-    # True when the customer wrote the order number for this request; False when it was
-    # taken from the conversation ("cancel it"), which calls for a confirmation first.
-    explicit: bool = False
+    order_ids: tuple[str, ...] = ()
+    # The customer typed these order numbers for this request (in this message, or in
+    # answer to our "which order?"), as opposed to orders taken from the conversation.
+    named: bool = False
+    # The pending request these orders come from, when the turn resumes it.
+    request: PendingRequest | None = None
     reply: str | None = None
 
 
-def resolve_order(ctx: TurnContext, *, intent: str, action: str) -> OrderReference:
-    """The order this turn is about, or the question to ask when it is not clear."""
-    u, state = ctx.understanding, ctx.state
-    continuing = state.pending_intent == intent
+def resolve_orders(ctx: TurnContext, *, intent: Intent, action_worded: bool) -> OrderReference:
+    """The orders this turn is about, or the question to ask when they are not clear.
 
-    if len(u.order_ids) > 1:
-        state.expect(intent=intent, slot=Slot.ORDER_ID, candidates=list(u.order_ids))
-        return OrderReference(reply=which_order(u.order_ids, action))
+    Asking opens the request (waiting on the order number), remembering whether the
+    customer worded the action themselves.
+    """
+    u, state = ctx.understanding, ctx.state
+    request = state.pending if state.pending is not None and state.pending.intent == intent else None
+
     if u.order_ids:
-        return OrderReference(order_id=u.order_ids[0], explicit=True)
+        return OrderReference(order_ids=u.order_ids, named=True, request=request)
     if u.malformed_order_ids:
-        state.expect(intent=intent, slot=Slot.ORDER_ID)
+        open_request(state, intent=intent, slot=Slot.ORDER_ID, action_worded=action_worded)
         return OrderReference(reply=malformed_order_id(u.malformed_order_ids))
-    if continuing and state.pending_slot == Slot.ORDER_ID and u.bare_numbers:
+    if u.order_reference:
+        among = list(request.order_ids) if request and len(request.order_ids) > 1 else list(state.mentioned_order_ids)
+        chosen = pick(u.order_reference, among=among, last=state.last_order_id)
+        if chosen:
+            return OrderReference(order_ids=chosen, request=request)
+    if request and request.slot == Slot.ORDER_ID and u.bare_numbers:
         digits = u.bare_numbers[0]
         if len(digits) == 4:
-            return OrderReference(order_id=canonical_order_id(digits), explicit=True)
-        state.expect(intent=intent, slot=Slot.ORDER_ID)
+            return OrderReference(order_ids=(canonical_order_id(digits),), named=True, request=request)
+        open_request(state, intent=intent, slot=Slot.ORDER_ID, action_worded=request.action_worded or action_worded)
         return OrderReference(reply=malformed_order_id([canonical_order_id(digits)]))
-    if continuing and state.pending_order_id:
-        return OrderReference(order_id=state.pending_order_id, explicit=bool(state.pending_data.get("explicit")))
+    if request and request.order_ids:
+        return OrderReference(order_ids=request.order_ids, request=request)
     if state.last_order_id:
-        return OrderReference(order_id=state.last_order_id, explicit=False)
+        return OrderReference(order_ids=(state.last_order_id,), request=request)
 
-    state.expect(intent=intent, slot=Slot.ORDER_ID)
+    open_request(state, intent=intent, slot=Slot.ORDER_ID, action_worded=action_worded)
     if state.last_product_context:
-        return OrderReference(
-            reply=f"Which order is the {state.last_product_context} in? {ASK_ORDER_ID}"
-        )
+        return OrderReference(reply=f"Which order is the {state.last_product_context} in? {ASK_ORDER_ID}")
     return OrderReference(reply=ASK_ORDER_ID)
+
+
+def pick(reference: str, *, among: list[str], last: str) -> tuple[str, ...]:
+    """"first", "second", "last", "other", "both" among orders in the order mentioned."""
+    if not among:
+        return ()
+    if reference in _ORDINALS:
+        index = _ORDINALS[reference]
+        return (among[index],) if index < len(among) else ()
+    if reference == "last":
+        return (among[-1],)
+    if reference == "other":
+        others = [order_id for order_id in among if order_id != last]
+        return (others[-1],) if others and len(among) > 1 else ()
+    if reference == "both":
+        return tuple(among[-2:]) if len(among) >= 2 else ()
+    return ()

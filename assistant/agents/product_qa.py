@@ -39,6 +39,14 @@ def knowledge_query(u) -> str:
     return " ".join(text.split()) or u.normalized
 
 
+def follow_up_query(last_question: str, *, subject: str, old_product: str = "") -> str:
+    """The last question asked again about ``subject``: the words of the product it was
+    about are dropped when the follow-up names another product."""
+    dropped = {word.lower() for word in old_product.split()}
+    kept = [word for word in last_question.rstrip(" ?!.").split() if word.lower().strip(",.?!") not in dropped]
+    return f"{' '.join(kept)} {subject}".strip()
+
+
 class ProductQAAgent:
     name = "ProductQAAgent"
 
@@ -48,6 +56,10 @@ class ProductQAAgent:
         state, u = ctx.state, ctx.understanding
         query = knowledge_query(u)
         product = product_match(text=u.normalized)
+        if u.follow_up and state.last_question:
+            # "what about the smartwatch?", "and germany?": the last question, about this instead.
+            query = follow_up_query(state.last_question, subject=u.follow_up, old_product=state.last_product_context if product else "")
+        state.last_question = query[:300]
         if product:
             state.last_product_context = product
             result = tools.search_knowledge_base(ctx, query, product=product)

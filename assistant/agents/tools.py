@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from assistant import metrics
 from assistant.agents.base import ToolFailure, ToolResult, TurnContext
-from orders.clients import get_order_client
 from orders.clients.base import (
     CancelOutcome,
     InvalidOrderId,
@@ -53,19 +52,21 @@ def _details_data(order: OrderRecord) -> dict:
         "status": order.status,
         "placedAt": order.placed_at.isoformat(),
         "items": [{"name": item.product_name, "quantity": item.quantity} for item in order.items],
+        "total": str(order.total),
+        "currency": order.currency,
     }
 
 
-def _get_order(tool: str, order_id: str) -> OrderRecord:
+def _get_order(ctx: TurnContext, tool: str, order_id: str) -> OrderRecord:
     try:
-        return get_order_client().get_order(order_id)
+        return ctx.orders.get_order(order_id)
     except OrderClientError as exc:
         raise _order_system_failure(tool, exc) from exc
 
 
 def track_order(ctx: TurnContext, order_id: str) -> ToolResult:
     def run() -> ToolResult:
-        order = _get_order(ORDER_TRACKING, order_id)
+        order = _get_order(ctx, ORDER_TRACKING, order_id)
         return ToolResult(data=_tracking_data(order), value=order)
 
     return ctx.call_tool(ORDER_TRACKING, {"orderId": order_id}, run)
@@ -73,7 +74,7 @@ def track_order(ctx: TurnContext, order_id: str) -> ToolResult:
 
 def order_details(ctx: TurnContext, order_id: str) -> ToolResult:
     def run() -> ToolResult:
-        order = _get_order(ORDER_DETAILS, order_id)
+        order = _get_order(ctx, ORDER_DETAILS, order_id)
         return ToolResult(data=_details_data(order), value=order)
 
     return ctx.call_tool(ORDER_DETAILS, {"orderId": order_id}, run)
@@ -83,7 +84,7 @@ def cancel_order(ctx: TurnContext, order_id: str, *, idempotency_key: str) -> To
     def run() -> ToolResult:
         requester = Requester(channel=ctx.channel, session_id=ctx.state.session_id, user_id=ctx.user_id)
         try:
-            outcome: CancelOutcome = get_order_client().cancel_order(
+            outcome: CancelOutcome = ctx.orders.cancel_order(
                 order_id, idempotency_key=idempotency_key, requester=requester
             )
         except OrderClientError as exc:
@@ -113,7 +114,7 @@ def verify_identity(ctx: TurnContext, order_id: str, *, email: str = "", method:
 
     def run() -> ToolResult:
         try:
-            order = get_order_client().get_order(order_id)
+            order = ctx.orders.get_order(order_id)
         except OrderNotFound:
             return ToolResult(data={"verified": False})
         except OrderClientError as exc:

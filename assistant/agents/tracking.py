@@ -3,40 +3,49 @@
 from __future__ import annotations
 
 from assistant.agents import tools
-from assistant.agents.base import AgentReply, TurnContext
+from assistant.agents.base import AgentReply, Outcome, TurnContext
 from assistant.agents.identity import ensure_verified
-from assistant.agents.order_reference import resolve_order
+from assistant.agents.order_reference import resolve_orders
 from assistant.agents.wording import ORDER_SYSTEM_APOLOGY, STATUS_PHRASES, format_date, format_datetime
+from assistant.engine.dialogue import CloseReason, Intent, close_request
 from orders.clients.base import OrderRecord
-
-INTENT = "track"
 
 
 class OrderTrackingAgent:
     name = "OrderTrackingAgent"
 
     def handle(self, ctx: TurnContext) -> AgentReply:
-        return AgentReply(text=self._respond(ctx), agent=self.name)
+        text, outcome = self._respond(ctx)
+        return AgentReply(text=text, agent=self.name, outcome=outcome)
 
-    def _respond(self, ctx: TurnContext) -> str:
+    def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
+        return "Alright. Is there anything else I can help with?"
+
+    def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         state = ctx.state
-        reference = resolve_order(ctx, intent=INTENT, action="track")
+        reference = resolve_orders(ctx, intent=Intent.TRACK, action_worded=True)
         if reference.reply:
-            return reference.reply
-        order_id = reference.order_id
-        state.remember_order(order_id)
+            return reference.reply, Outcome.ASKED
+        order_ids = list(reference.order_ids)
+        state.note_mentioned(order_ids)
+        state.last_order_id = order_ids[-1]
 
-        refusal = ensure_verified(ctx, order_id=order_id, intent=INTENT, explicit=reference.explicit)
+        refusal = ensure_verified(ctx, intent=Intent.TRACK, order_ids=order_ids, explicit=reference.named)
         if refusal:
-            return refusal
-        state.clear_pending()
+            return refusal.text, refusal.outcome
+        close_request(state, CloseReason.DONE)
+        state.last_intent = Intent.TRACK.value
 
-        result = tools.track_order(ctx, order_id)
-        if not result.ok:
-            if result.error_code == "not_found":
-                return f"I couldn't find order {order_id}."
-            return ORDER_SYSTEM_APOLOGY
-        return describe_tracking(result.value)
+        texts = []
+        for order_id in order_ids:
+            result = tools.track_order(ctx, order_id)
+            if not result.ok:
+                if result.error_code == "not_found":
+                    texts.append(f"I couldn't find order {order_id}.")
+                    continue
+                return ORDER_SYSTEM_APOLOGY, Outcome.ORDER_SYSTEM_DOWN
+            texts.append(describe_tracking(result.value))
+        return " ".join(texts), Outcome.TRACKED
 
 
 def describe_tracking(order: OrderRecord) -> str:

@@ -54,3 +54,22 @@ def malformed_order_id(attempts: tuple[str, ...] | list[str]) -> str:
 def which_order(order_ids: tuple[str, ...] | list[str], action: str) -> str:
     listed = " or ".join(order_ids)
     return f"You mentioned more than one order. Which one would you like me to {action}: {listed}?"
+
+
+def join_ids(order_ids) -> str:
+    ids = list(order_ids)
+    if len(ids) <= 1:
+        return "".join(ids)
+    return ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+def format_money(order: OrderRecord) -> str:
+    return f"{order.currency} {order.total}"
+
+
+def order_summary(order: OrderRecord) -> str:
+    """The order as a confirmation names it: number, items, total and when it was placed."""
+    return (
+        f"{order.order_id} ({format_items(order)}, total {format_money(order)}, "
+        f"placed on {format_datetime(order.placed_at)})"
+    )
