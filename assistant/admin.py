@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -49,6 +49,9 @@ class ConversationAdmin(admin.ModelAdmin):
     list_filter = ("pending_intent", "handoff_status")
     search_fields = ("session_id", "last_order_id")
     readonly_fields = ("created_at", "updated_at")
+    # The session secret's hash is of no use to staff, and editing it would hand the
+    # conversation to whoever holds another token (assistant/sessions.py).
+    exclude = ("token_hash",)
     inlines = [MessageInline]
     change_list_template = "admin/assistant/conversation/change_list.html"
 
@@ -69,13 +72,9 @@ class ConversationAdmin(admin.ModelAdmin):
     def insights_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        today = timezone.localdate()
-        end = parse_date(request.GET.get("end") or "") or today
-        start = parse_date(request.GET.get("start") or "") or end - timedelta(days=int(request.GET.get("days") or 30) - 1)
-        if start > end:
-            start, end = end, start
-        if (end - start).days > 366:
-            start = end - timedelta(days=366)
+        start, end, ignored = insights_period(request.GET, today=timezone.localdate())
+        for problem in ignored:  # a mistyped link shows the default period and says why
+            messages.warning(request, problem)
         report = insights_for_period(start=start, end=end)
         faq_add = reverse("admin:knowledge_faqentry_add")
         groups = [
@@ -95,6 +94,56 @@ class ConversationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/assistant/insights.html", context)
+
+
+INSIGHTS_DEFAULT_DAYS = 30
+INSIGHTS_MAX_DAYS = 366
+INSIGHTS_EARLIEST = date(2000, 1, 1)
+
+
+def insights_period(query, *, today: date) -> tuple[date, date, list[str]]:
+    """The period of the insights page from its query (``start``, ``end``, ``days``).
+
+    Never raises: a value that is not a date or a day count is ignored, and named in
+    the returned messages. Dates are kept between 2000 and today, periods to a year.
+    """
+    ignored: list[str] = []
+
+    def day(name: str) -> date | None:
+        raw = query.get(name) or ""
+        if not raw:
+            return None
+        try:
+            value = parse_date(raw)
+        except ValueError:  # well formed but impossible, like 2025-02-30
+            value = None
+        if value is None:
+            ignored.append(f"Ignored {name}={raw[:40]!r}: not a date (YYYY-MM-DD).")
+            return None
+        return min(max(value, INSIGHTS_EARLIEST), today)
+
+    end = day("end") or today
+    start = day("start")
+    if start is None:
+        days = INSIGHTS_DEFAULT_DAYS
+        raw_days = query.get("days") or ""
+        if raw_days:
+            try:
+                days = int(raw_days)
+            except ValueError:
+                days = 0
+            if not 1 <= days <= INSIGHTS_MAX_DAYS:
+                ignored.append(
+                    f"Ignored days={raw_days[:40]!r}: a whole number from 1 to {INSIGHTS_MAX_DAYS}; "
+                    f"showing the last {INSIGHTS_DEFAULT_DAYS} days."
+                )
+                days = INSIGHTS_DEFAULT_DAYS
+        start = end - timedelta(days=days - 1)
+    if start > end:
+        start, end = end, start
+    if (end - start).days > INSIGHTS_MAX_DAYS:
+        start = end - timedelta(days=INSIGHTS_MAX_DAYS)
+    return start, end, ignored
 
 
 def _waiting(ticket: HandoffTicket) -> timedelta:

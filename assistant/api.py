@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -12,8 +12,10 @@ from assistant.authentication import JsonOnlySessionAuthentication
 from assistant.engine.locks import SessionBusy
 from assistant.feedback import FeedbackError, message_feedback_set
 from assistant.services import chat_turn
-from assistant.throttles import ChatIpThrottle, ChatSessionThrottle
+from assistant.sessions import TOKEN_HEADER
+from assistant.throttles import ChatIpThrottle, ChatSessionThrottle, request_client_ip
 from assistant.validation import ChatInputError, clean_message, clean_session_id
+from config.parsers import JSONParser
 
 
 class ToolCallSerializer(serializers.Serializer):
@@ -59,12 +61,40 @@ def parse_chat_request(data) -> tuple[str, str]:
 class ChatApi(APIView):
     authentication_classes = [JsonOnlySessionAuthentication]  # anonymous customers, or the shop's logged-in user
     permission_classes = []
+    parser_classes = [JSONParser]  # too-deep JSON is a 400 too
     # CHAT_RATE_LIMIT_IP / CHAT_RATE_LIMIT_SESSION, shared with the websocket: 429 + Retry-After.
     throttle_classes = [ChatIpThrottle, ChatSessionThrottle]
 
     @extend_schema(
         request=ChatRequestSerializer,
         responses={200: ChatReplySerializer},
+        parameters=[
+            OpenApiParameter(
+                TOKEN_HEADER,
+                location=OpenApiParameter.HEADER,
+                description=(
+                    "The session's secret, from the `X-Session-Token` header of the conversation's first reply. "
+                    "Without it (or with a wrong one) a `session_id` that is already in use starts a new, "
+                    "unverified conversation: nothing of the earlier one is shown or used."
+                ),
+            ),
+            OpenApiParameter(
+                TOKEN_HEADER,
+                location=OpenApiParameter.HEADER,
+                response=[200],
+                description=(
+                    "Sent when this reply started a conversation (a new `session_id`, or a request without the "
+                    "session's token): keep it and send it back with every later message of the conversation."
+                ),
+            ),
+            OpenApiParameter(
+                "X-Message-Id",
+                type=int,
+                location=OpenApiParameter.HEADER,
+                response=[200],
+                description="The stored reply's id, for `POST /chat/feedback` (absent when the assistant stayed silent).",
+            ),
+        ],
         examples=[
             OpenApiExample(
                 "Cancel an order",
@@ -77,7 +107,11 @@ class ChatApi(APIView):
     def post(self, request):
         session_id, message = parse_chat_request(request.data)
         try:
-            reply = chat_turn(session_id=session_id, message=message, user=request.user, channel="api")
+            reply = chat_turn(
+                session_id=session_id, message=message, user=request.user, channel="api",
+                client_ip=request_client_ip(request),
+                session_token=request.headers.get(TOKEN_HEADER, ""),
+            )
         except SessionBusy:
             return Response(
                 {"error": "session_busy", "message": "Another message of this session is still being answered; retry shortly."},
@@ -85,8 +119,10 @@ class ChatApi(APIView):
                 headers={"Retry-After": "1"},
             )
         # The stored reply's id, for POST /chat/feedback; a header keeps the body's contract.
-        headers = {"X-Message-Id": str(reply.message_id)} if reply.message_id else None
-        return Response(reply.as_payload(), headers=headers)
+        headers = {"X-Message-Id": str(reply.message_id)} if reply.message_id else {}
+        if reply.session_token:
+            headers[TOKEN_HEADER] = reply.session_token
+        return Response(reply.as_payload(), headers=headers or None)
 
 
 class FeedbackRequestSerializer(serializers.Serializer):
@@ -100,11 +136,20 @@ class ChatFeedbackApi(APIView):
 
     authentication_classes = []
     permission_classes = []
+    parser_classes = [JSONParser]
     throttle_classes = [ChatIpThrottle]
 
     @extend_schema(
         request=FeedbackRequestSerializer,
         responses={200: inline_serializer("FeedbackReply", {"message_id": serializers.IntegerField(), "rating": serializers.CharField()})},
+        parameters=[
+            OpenApiParameter(
+                TOKEN_HEADER,
+                location=OpenApiParameter.HEADER,
+                required=True,
+                description="The session's secret (see `POST /chat`); without it the reply is not found (404).",
+            )
+        ],
         description="Rate an assistant reply of this session (`message_id` is the reply's `id` from the websocket, or from the history).",
     )
     def post(self, request):
@@ -125,7 +170,9 @@ class ChatFeedbackApi(APIView):
         if errors:
             raise ValidationError(errors)
         try:
-            message_feedback_set(session_id=session_id, message_id=message_id, rating=rating)
+            message_feedback_set(
+                session_id=session_id, token=request.headers.get(TOKEN_HEADER, ""), message_id=message_id, rating=rating
+            )
         except FeedbackError as exc:
             if exc.not_found:
                 return Response({"error": "not_found", "message": exc.message}, status=status.HTTP_404_NOT_FOUND)

@@ -56,7 +56,7 @@ def _post_staff_message(ticket: HandoffTicket, *, user, text: str) -> Message:
     message = Message.objects.create(
         conversation=ticket.conversation, role=MessageRole.STAFF, content=text, author=user, agent="", outcome=""
     )
-    session_id = ticket.conversation.session_id
+    session_id = ticket.conversation.session_id  # the internal key: only sockets holding its token
     frame = {
         "type": "staff_message",
         "id": message.pk,

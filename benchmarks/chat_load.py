@@ -116,13 +116,17 @@ def drive(port: int, path: str, sessions: int, concurrency: int, tag: str) -> tu
                 i = next(next_session, None)
             if i is None:
                 break
+            headers = {"Content-Type": "application/json"}
             for message in conversation(i):
                 body = json.dumps({"session_id": f"{tag}-{i}", "message": message})
                 started = time.perf_counter()
                 try:
-                    conn.request("POST", path, body, {"Content-Type": "application/json"})
+                    conn.request("POST", path, body, headers)
                     response = conn.getresponse()
                     response.read()
+                    token = response.getheader("X-Session-Token")
+                    if token:  # continue this conversation on the next message
+                        headers = {**headers, "X-Session-Token": token}
                     if response.status != 200:
                         local_errors += 1
                 except OSError:

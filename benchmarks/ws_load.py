@@ -83,11 +83,16 @@ async def http_phase(base_url: str, sessions: int) -> dict:
         async def one_session(index: int) -> None:
             nonlocal failures
             session_id = f"bench-http-{index}-{uuid.uuid4().hex[:8]}"
+            headers = {}  # the session's token, from the first reply, continues the conversation
             for message in CONVERSATION:
                 started = time.perf_counter()
                 try:
-                    response = await client.post("/chat", json={"session_id": session_id, "message": message})
+                    response = await client.post(
+                        "/chat", json={"session_id": session_id, "message": message}, headers=headers
+                    )
                     reason = "" if response.status_code == 200 else f"HTTP {response.status_code}"
+                    if response.headers.get("X-Session-Token"):
+                        headers = {"X-Session-Token": response.headers["X-Session-Token"]}
                 except httpx.HTTPError as exc:
                     reason = type(exc).__name__
                 if reason:
@@ -224,6 +229,8 @@ def main() -> int:
             # for one real client) is off; the per-socket flood limit and the
             # per-conversation limit stay on (the benchmark's pace is well inside them).
             CHAT_RATE_LIMIT_IP="off",
+            # ...and so is the cap on open sockets per address (0 = no cap).
+            CHAT_WS_MAX_CONNECTIONS_PER_IP="0",
         )
         print("preparing the database (migrate + demo data)...", flush=True)
         prepare_demo_database(env)

@@ -9,18 +9,30 @@ from django.core.management import call_command
 
 
 class ChatSession:
-    """A customer talking to ``POST /chat`` with one session ID."""
+    """A customer talking to ``POST /chat`` with one session ID.
 
-    def __init__(self, client, session_id: str | None = None):
+    Keeps the session's secret (the ``X-Session-Token`` header of the conversation's first
+    reply) and sends it with every later message, as a real client must.
+    """
+
+    def __init__(self, client, session_id: str | None = None, token: str = ""):
         self.client = client
         self.session_id = session_id or f"test-{uuid.uuid4().hex[:12]}"
+        self.token = token
         self.replies: list[dict] = []
+
+    def headers(self) -> dict:
+        return {"HTTP_X_SESSION_TOKEN": self.token} if self.token else {}
 
     def say(self, message: str) -> dict:
         response = self.client.post(
-            "/chat", {"session_id": self.session_id, "message": message}, content_type="application/json"
+            "/chat",
+            {"session_id": self.session_id, "message": message},
+            content_type="application/json",
+            **self.headers(),
         )
         assert response.status_code == 200, response.content
+        self.token = response.headers.get("X-Session-Token") or self.token
         body = response.json()
         assert set(body) == {"response", "agent", "tool_calls", "handover"}
         self.replies.append(body)
@@ -28,9 +40,11 @@ class ChatSession:
 
     @property
     def conversation(self):
-        from assistant.models import Conversation
+        from assistant.sessions import conversation_find
 
-        return Conversation.objects.get(session_id=self.session_id)
+        conversation = conversation_find(session_id=self.session_id, token=self.token)
+        assert conversation is not None, "this session holds no conversation yet"
+        return conversation
 
 
 @pytest.fixture

@@ -8,14 +8,19 @@ from assistant.models import Feedback, Message
 pytestmark = pytest.mark.django_db
 
 
+TOKENS: dict[str, str] = {}  # session_id -> its secret, as the widget keeps it
+
+
 def send(client, session_id="fb-1", message="hello"):
     response = client.post("/chat", {"session_id": session_id, "message": message}, content_type="application/json")
     assert response.status_code == 200
+    TOKENS[session_id] = response["X-Session-Token"]
     return int(response["X-Message-Id"])
 
 
-def rate(client, **body):
-    return client.post("/chat/feedback", body, content_type="application/json")
+def rate(client, token=None, **body):
+    token = TOKENS.get(body.get("session_id"), "") if token is None else token
+    return client.post("/chat/feedback", body, content_type="application/json", HTTP_X_SESSION_TOKEN=token)
 
 
 def test_a_thumbs_down_is_stored_on_the_reply_and_can_be_changed(client):
@@ -31,6 +36,14 @@ def test_a_thumbs_down_is_stored_on_the_reply_and_can_be_changed(client):
 def test_a_reply_of_another_session_is_not_found(client):
     message_id = send(client, session_id="owner")
     response = rate(client, session_id="someone-else", message_id=message_id, rating="up")
+    assert response.status_code == 404
+    assert Message.objects.get(pk=message_id).feedback is None
+
+
+@pytest.mark.parametrize("token", ["", "not-the-token"])
+def test_a_reply_cannot_be_rated_with_the_session_id_alone(client, token):
+    message_id = send(client, session_id="owner")
+    response = rate(client, token=token, session_id="owner", message_id=message_id, rating="down")
     assert response.status_code == 404
     assert Message.objects.get(pk=message_id).feedback is None
 

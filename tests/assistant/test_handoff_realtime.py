@@ -42,12 +42,12 @@ def in_memory_layer(settings):
 @pytest.mark.django_db(transaction=True)
 async def test_staff_reply_reaches_the_customers_socket_and_the_assistant_stays_silent(in_memory_layer):
     session_id = "handoff-ws"
-    await database_sync_to_async(chat_turn)(session_id=session_id, message="talk to a human", channel="test")
+    first = await database_sync_to_async(chat_turn)(session_id=session_id, message="talk to a human", channel="test")
     staff = await database_sync_to_async(get_user_model().objects.create_user)(
         username="maya", first_name="Maya", password="pw-12345678", is_staff=True
     )
     ticket = await database_sync_to_async(HandoffTicket.objects.get)()
-    socket, history = await open_with_history(session_id)
+    socket, history = await open_with_history(session_id, first.session_token)
     assert [m["role"] for m in history] == ["user", "assistant"]
 
     await database_sync_to_async(handoff_claim)(ticket_id=ticket.pk, user=staff)
@@ -65,7 +65,7 @@ async def test_staff_reply_reaches_the_customers_socket_and_the_assistant_stays_
     await socket.disconnect()
 
     # A reload shows the person's messages in the history, marked as staff.
-    socket, history = await open_with_history(session_id)
+    socket, history = await open_with_history(session_id, first.session_token)
     staff_messages = [m for m in history if m["role"] == "staff"]
     assert staff_messages[-1]["content"] == "I'm looking at your order now."
     assert staff_messages[-1]["author_name"] == "Maya"
@@ -88,8 +88,9 @@ async def _staff_takes_over_and_replies(staff_url: str, customer_ws: str, origin
     async with websockets.connect(f"{customer_ws}/ws/chat/{session_id}/", origin=origin) as customer:
         assert json.loads(await asyncio.wait_for(customer.recv(), TIMEOUT))["type"] == "history"
         await customer.send(json.dumps({"type": "message", "message": "I want to talk to a human"}))
-        frames = [json.loads(await asyncio.wait_for(customer.recv(), TIMEOUT)) for _ in range(2)]
-        assert frames[1]["agent"] == "HumanHandoffAgent"
+        frames = [json.loads(await asyncio.wait_for(customer.recv(), TIMEOUT)) for _ in range(3)]
+        assert [frame["type"] for frame in frames] == ["typing", "session", "reply"]
+        assert frames[2]["agent"] == "HumanHandoffAgent"
 
         async with httpx.AsyncClient(base_url=staff_url, timeout=TIMEOUT) as staff:
             csrf = await _admin_session(staff)

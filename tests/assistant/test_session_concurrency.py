@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
-from assistant.models import Message
+from assistant.models import Conversation, Message
 from assistant.services import chat_turn
+from assistant.sessions import token_hash
 
 pytestmark = pytest.mark.django_db(transaction=True)
 N = 12
@@ -17,11 +18,15 @@ N = 12
 
 def test_concurrent_messages_to_one_session_are_all_stored_in_whole_turns():
     barrier = threading.Barrier(N)
+    # One customer's conversation: every tab presents its token.
+    Conversation.objects.create(session_id="busy-session", token_hash=token_hash("busy-token"))
 
     def send(i: int):
         try:
             barrier.wait(timeout=10)
-            return chat_turn(session_id="busy-session", message=f"hello number {i}", channel="test")
+            return chat_turn(
+                session_id="busy-session", session_token="busy-token", message=f"hello number {i}", channel="test"
+            )
         finally:
             connections.close_all()
 

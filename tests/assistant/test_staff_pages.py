@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ticket(client):
-    ChatSession(client, "needs-help").say("talk to a human please")
+def customer(client):
+    return ChatSession(client, "needs-help")
+
+
+@pytest.fixture
+def ticket(customer):
+    customer.say("talk to a human please")
     return HandoffTicket.objects.get()
 
 
@@ -37,7 +42,7 @@ def test_a_closed_ticket_leaves_the_default_inbox(staff_client, ticket):
     assert "needs-help" in html_all
 
 
-def test_staff_claims_replies_and_hands_back_from_the_chat_page(client, staff_client, ticket):
+def test_staff_claims_replies_and_hands_back_from_the_chat_page(customer, staff_client, ticket):
     url = reverse("admin:assistant_handoff_chat", args=[ticket.pk])
     page = staff_client.get(url).content.decode()
     assert "talk to a human please" in page and "Take this conversation" in page
@@ -49,7 +54,7 @@ def test_staff_claims_replies_and_hands_back_from_the_chat_page(client, staff_cl
     staff_client.post(url, {"action": "reply", "text": "Hello, I can help with that."})
     assert Message.objects.filter(role=MessageRole.STAFF, content="Hello, I can help with that.").exists()
 
-    silent = ChatSession(client, "needs-help").say("thanks, my order is ORD-1234")
+    silent = customer.say("thanks, my order is ORD-1234")
     assert silent["response"] == ""
     new = staff_client.get(reverse("admin:assistant_handoff_messages", args=[ticket.pk]) + "?after=0").json()
     assert new["status"] == "active"
@@ -58,7 +63,7 @@ def test_staff_claims_replies_and_hands_back_from_the_chat_page(client, staff_cl
     staff_client.post(url, {"action": "return"})
     ticket.refresh_from_db()
     assert ticket.status == HandoffStatus.CLOSED and ticket.returned_to_assistant
-    assert ChatSession(client, "needs-help").say("hello")["response"]
+    assert customer.say("hello")["response"]
 
 
 @pytest.mark.parametrize("name", ["assistant_handoff_chat", "assistant_handoff_messages"])

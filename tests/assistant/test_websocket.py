@@ -59,11 +59,24 @@ async def receive(communicator: WebsocketCommunicator) -> dict:
     return await communicator.receive_json_from(timeout=TIMEOUT)
 
 
-async def open_with_history(session_id: str = "sess-ws-1") -> tuple[WebsocketCommunicator, list]:
+async def open_with_history(session_id: str = "sess-ws-1", token: str = "") -> tuple[WebsocketCommunicator, list]:
+    """A socket on ``session_id``; with ``token`` it resumes that conversation (the ``resume`` frame)."""
     communicator = await open_socket(session_id)
     frame = await receive(communicator)
-    assert frame["type"] == "history"
+    assert frame == {"type": "history", "messages": []}  # nothing before the socket proves anything
+    if not token:
+        return communicator, frame["messages"]
+    await communicator.send_json_to({"type": "resume", "token": token})
+    frame = await receive(communicator)
+    assert frame["type"] == "history" and frame["resumed"] is True
     return communicator, frame["messages"]
+
+
+async def receive_issued_token(communicator: WebsocketCommunicator) -> str:
+    """The ``session`` frame a socket gets with the first reply of a conversation it started."""
+    frame = await receive(communicator)
+    assert frame["type"] == "session" and frame["token"], frame
+    return frame["token"]
 
 
 async def test_a_new_session_receives_an_empty_history_on_connect():
@@ -76,6 +89,7 @@ async def test_a_message_gets_typing_at_once_then_the_engine_reply():
     communicator, _ = await open_with_history()
     await communicator.send_json_to({"type": "message", "message": "Where is my order ORD-4567?"})
     assert await receive(communicator) == {"type": "typing"}
+    await receive_issued_token(communicator)  # a new conversation: its secret, to this socket
     reply = await receive(communicator)
     assert reply["type"] == "reply"
     assert {"response", "agent", "tool_calls", "handover", "id"} <= reply.keys()
@@ -90,10 +104,11 @@ async def test_a_reconnecting_socket_resumes_the_conversation_from_history():
     first, _ = await open_with_history("resume-me")
     await first.send_json_to({"type": "message", "message": "Hello there"})
     await receive(first)  # typing
+    token = await receive_issued_token(first)
     reply = await receive(first)
     await first.disconnect()
 
-    second, messages = await open_with_history("resume-me")
+    second, messages = await open_with_history("resume-me", token)
     assert [(m["role"], m["content"]) for m in messages] == [
         ("user", "Hello there"),
         ("assistant", reply["response"]),
@@ -109,6 +124,7 @@ async def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays_usabl
     assert error["type"] == "error" and error["code"] == "invalid_json" and error["message"]
     await communicator.send_json_to({"type": "message", "message": "Hello"})
     assert (await receive(communicator))["type"] == "typing"
+    await receive_issued_token(communicator)
     assert (await receive(communicator))["type"] == "reply"
     await communicator.disconnect()
 
@@ -141,6 +157,7 @@ async def test_a_message_of_exactly_2000_characters_is_answered():
     communicator, _ = await open_with_history()
     await communicator.send_json_to({"type": "message", "message": "a" * 2000})
     assert (await receive(communicator))["type"] == "typing"
+    await receive_issued_token(communicator)
     assert (await receive(communicator))["type"] == "reply"
     await communicator.disconnect()
 
@@ -189,7 +206,12 @@ async def test_a_flooding_client_is_throttled_then_closed_with_4429(settings):
 
 async def test_every_tab_of_a_session_sees_the_question_and_the_reply():
     tab_a, _ = await open_with_history("two-tabs")
-    tab_b, _ = await open_with_history("two-tabs")
+    await tab_a.send_json_to({"type": "message", "message": "Hello"})
+    assert await receive(tab_a) == {"type": "typing"}
+    token = await receive_issued_token(tab_a)
+    assert (await receive(tab_a))["type"] == "reply"
+    tab_b, history = await open_with_history("two-tabs", token)  # the widget shares the token
+    assert [m["content"] for m in history][0] == "Hello"
     other_session, _ = await open_with_history("someone-else")
 
     await tab_a.send_json_to({"type": "message", "message": "Do you ship abroad?"})

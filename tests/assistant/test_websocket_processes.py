@@ -32,6 +32,14 @@ async def converse(url_a: str, url_b: str, origin: str, session_id: str) -> tupl
     ) as tab_a:
         assert (await next_frame(tab_b))["type"] == "history"
         assert (await next_frame(tab_a))["type"] == "history"
+        # Tab A starts the conversation and is issued its token; tab B (another process)
+        # presents it, as the widget's tabs share it, and from then on hears every turn.
+        await tab_a.send(json.dumps({"type": "message", "message": "Hello"}))
+        started = [await next_frame(tab_a) for _ in range(3)]
+        assert [frame["type"] for frame in started] == ["typing", "session", "reply"]
+        await tab_b.send(json.dumps({"type": "resume", "token": started[1]["token"]}))
+        resumed = await next_frame(tab_b)
+        assert resumed["type"] == "history" and resumed["resumed"] is True and len(resumed["messages"]) == 2
         await tab_a.send(json.dumps({"type": "message", "message": "Where is my order ORD-4567?"}))
         frames_a = [await next_frame(tab_a), await next_frame(tab_a)]
         frames_b = [await next_frame(tab_b), await next_frame(tab_b), await next_frame(tab_b)]

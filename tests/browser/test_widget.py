@@ -189,5 +189,67 @@ def test_the_widget_falls_back_to_post_chat_when_websockets_are_blocked(server, 
         expect(replies(page)).to_have_count(1)
         expect(replies(page).first).to_contain_text(re.compile("email", re.I))
         assert [r.method for r in chat_posts] == ["POST"]
+        # The conversation goes on over HTTP: the token of the first reply is sent back.
+        ask(page, "priya.shah@example.com")
+        expect(replies(page)).to_have_count(2)
+        expect(replies(page).nth(1)).to_contain_text("ORD-4566")
+        token = page.evaluate("localStorage.getItem('assistant-widget:token')")
+        assert token and chat_posts[1].headers.get("x-session-token") == token
+        assert "x-session-token" not in chat_posts[0].headers
     finally:
         context.close()
+
+
+def test_tabs_share_the_conversation_and_a_copied_session_id_sees_none_of_it(server, browser):
+    """Two tabs of one shopper get every turn; another browser given only the session ID
+    (as from a screenshot) is a new visitor: no history, no order data."""
+    from playwright.sync_api import expect
+
+    owner = browser.new_context(viewport={"width": 1280, "height": 800})
+    owner.set_default_timeout(TIMEOUT_MS)
+    socket_urls: list[str] = []
+    tab_a, tab_b = owner.new_page(), owner.new_page()
+    for tab in (tab_a, tab_b):
+        tab.on("websocket", lambda ws: socket_urls.append(ws.url))
+        tab.goto(server.http_url + "/")
+        tab.get_by_role("button", name="Open chat").click()
+        expect(tab.locator(".aw-status")).to_have_text("")  # the socket is open
+    try:
+        ask(tab_a, "Where is my order ORD-4567?")
+        expect(replies(tab_a)).to_have_count(1)
+        # Tab B had no token when it connected; it resumes with the one tab A was issued.
+        expect(replies(tab_b)).to_have_count(1)
+        expect(tab_b.locator("li.aw-user p.aw-text").first).to_have_text("Where is my order ORD-4567?")
+
+        ask(tab_b, "alex.morgan@example.com")
+        expect(replies(tab_b)).to_have_count(2)
+        expect(replies(tab_b).nth(1)).to_contain_text("ORD-4567")
+        expect(replies(tab_a)).to_have_count(2)  # live, in the other tab
+        expect(tab_a.locator("li.aw-user")).to_have_count(2)
+
+        session_id = tab_a.evaluate("window.__assistantWidget.sessionId()")
+        token = tab_a.evaluate("localStorage.getItem('assistant-widget:token')")
+        assert token and tab_b.evaluate("localStorage.getItem('assistant-widget:token')") == token
+        assert socket_urls and not any(token in url for url in socket_urls)
+
+        stranger = browser.new_context(viewport={"width": 1280, "height": 800})
+        stranger.set_default_timeout(TIMEOUT_MS)
+        try:
+            page = stranger.new_page()
+            page.add_init_script(f"localStorage.setItem('assistant-widget:session', {session_id!r})")
+            page.goto(server.http_url + "/")
+            assert page.evaluate("window.__assistantWidget.sessionId()") == session_id
+            page.get_by_role("button", name="Open chat").click()
+            expect(page.locator(".aw-status")).to_have_text("")
+            ask(page, "where is it?")
+            expect(replies(page)).to_have_count(1)
+            expect(page.locator("li.aw-msg")).to_have_count(2)  # only its own question and answer
+            shown = page.locator(".aw-messages").inner_text()
+            assert "ORD-4567" not in shown and "alex.morgan" not in shown
+            own_token = page.evaluate("localStorage.getItem('assistant-widget:token')")
+            assert own_token and own_token != token
+        finally:
+            stranger.close()
+        assert tab_a.locator("li.aw-msg").count() == 4  # the owner heard nothing of the stranger
+    finally:
+        owner.close()

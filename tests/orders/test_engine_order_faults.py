@@ -36,9 +36,11 @@ def server(settings):
 def ask_about_order(session_id: str):
     """The customer names the order, then gives the email the engine asks for; returns the
     second turn's reply and how long it took."""
-    chat_turn(session_id=session_id, message="Where is my order ORD-4567?", channel="api")
+    first = chat_turn(session_id=session_id, message="Where is my order ORD-4567?", channel="api")
     started = time.monotonic()
-    reply = chat_turn(session_id=session_id, message="alex@example.com", channel="api")
+    reply = chat_turn(
+        session_id=session_id, session_token=first.session_token, message="alex@example.com", channel="api"
+    )
     return reply, time.monotonic() - started
 
 

@@ -8,6 +8,10 @@
  * It talks to ws(s)://ENDPOINT/ws/chat/<session_id>/ and falls back to POST /chat
  * when the websocket cannot be opened. The session ID lives in localStorage, so the
  * conversation survives reloads; the server sends the history on every (re)connect.
+ * The session ID only names the conversation: the secret token the server issues with
+ * its first reply (kept in localStorage beside the ID, shared by the site's tabs) is
+ * what holds it. It goes in the socket's first frame and in the X-Session-Token header,
+ * never in a URL.
  */
 (function () {
   "use strict";
@@ -24,6 +28,8 @@
   var MAX_LENGTH = 2000;
   var KEEP_MESSAGES = 50;
   var SESSION_KEY = "assistant-widget:session";
+  var TOKEN_KEY = "assistant-widget:token";
+  var TOKEN_HEADER = "X-Session-Token";
   var WS_CLOSE_INVALID_SESSION = 4400;
   var WS_CLOSE_FLOODING = 4429;
 
@@ -51,6 +57,9 @@
     save(SESSION_KEY, sessionId);
   }
   function messagesKey() { return "assistant-widget:messages:" + sessionId; }
+  // Read at each use, not once: another tab may have been issued the token meanwhile.
+  function sessionToken() { return load(TOKEN_KEY) || ""; }
+  function keepToken(token) { if (token) save(TOKEN_KEY, token); }
 
   // --- DOM ---------------------------------------------------------------------------
 
@@ -173,7 +182,7 @@
       button.addEventListener("click", function () {
         window.fetch(new URL("chat/feedback", base).href, {
           method: "POST",
-          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          headers: tokenHeaders(),
           body: JSON.stringify({ session_id: sessionId, message_id: item.id, rating: choice[0] }),
           credentials: "omit"
         }).then(function (response) {
@@ -246,6 +255,7 @@
   // --- transport: websocket first, POST /chat when it cannot be opened ------------------
 
   var socket = null;
+  var socketToken = "";  // the token this socket presented or was issued
   var attempts = 0;
   var reconnectTimer = null;
   var started = false;
@@ -269,6 +279,10 @@
     ws.onopen = function () {
       attempts = 0;
       setStatus("");
+      // First frame: the token (none for a new visitor); the server answers with the
+      // history, and only then sends this socket the conversation's turns.
+      socketToken = sessionToken();
+      ws.send(JSON.stringify({ type: "resume", token: socketToken }));
     };
     ws.onmessage = function (event) {
       var frame;
@@ -281,6 +295,7 @@
       if (event.code === WS_CLOSE_INVALID_SESSION) {
         sessionId = newSessionId();
         save(SESSION_KEY, sessionId);
+        save(TOKEN_KEY, "");
       }
       scheduleReconnect(event.code);
     };
@@ -300,12 +315,21 @@
   function onFrame(frame) {
     switch (frame.type) {
       case "history":
+        // Only the answer to this socket's resume frame counts (it has "resumed"); the
+        // empty history every socket gets on connect, before it proves anything, does not.
+        if (frame.resumed === undefined) break;
         replaceAll((frame.messages || []).map(function (m) {
           return {
             id: m.id, role: m.role, content: m.content, agent: m.agent,
             handover: m.handover, tool_calls: m.tool_calls, staff_name: m.author_name, feedback: m.feedback
           };
         }));
+        break;
+      case "session":
+        // The server started a conversation for this socket: keep its token for the
+        // next page load, the HTTP fallback and the other tabs (the storage event).
+        socketToken = frame.token || "";
+        keepToken(socketToken);
         break;
       case "typing":
         showTyping(true);
@@ -329,14 +353,22 @@
     }
   }
 
+  function tokenHeaders() {
+    var headers = { "Content-Type": "application/json", Accept: "application/json" };
+    var token = sessionToken();
+    if (token) headers[TOKEN_HEADER] = token;
+    return headers;
+  }
+
   function sendOverHttp(text) {
     showTyping(true);
     window.fetch(new URL("chat", base).href, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: tokenHeaders(),
       body: JSON.stringify({ session_id: sessionId, message: text }),
       credentials: "omit"
     }).then(function (response) {
+      keepToken(response.headers.get(TOKEN_HEADER));
       return response.json().catch(function () { return {}; }).then(function (body) {
         showTyping(false);
         if (response.ok) {
@@ -404,6 +436,21 @@
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+
+  // Another tab was issued the conversation's token: hold the conversation here too, so
+  // every tab receives every turn (a socket already holding another one reconnects).
+  window.addEventListener("storage", function (event) {
+    if (event.key !== TOKEN_KEY || !event.newValue || event.newValue === socketToken) return;
+    if (socket && socket.readyState === WebSocket.CONNECTING) return;  // its resume reads the new one
+    if (socket && socket.readyState === WebSocket.OPEN && !socketToken) {
+      socketToken = event.newValue;
+      socket.send(JSON.stringify({ type: "resume", token: socketToken }));
+    } else if (socket) {
+      socket.close();
+    } else {
+      start();
     }
   });
 
