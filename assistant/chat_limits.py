@@ -163,6 +163,7 @@ def hit(
         previous = cache.get(_key(scope, identity, window - 1)) or 0
     except Exception:
         logger.warning("chat rate limit: cache unavailable, letting the turn through", exc_info=True)
+        metrics.CACHE_ERRORS.labels(component="rate_limit").inc()
         return LimitResult(True)
     weight = 1 - elapsed / period
     if previous * weight + current <= rate.limit:

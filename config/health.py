@@ -21,7 +21,19 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+# A probe has to answer within its own timeout (often 1 s): the database check waits at
+# most this long for a pooled connection, where a request waits DATABASE_POOL_TIMEOUT.
+DATABASE_CHECK_TIMEOUT_SECONDS = 0.5
+
+
 def _check_database() -> None:
+    pool = getattr(connection, "pool", None)  # PostgreSQL with DATABASE_POOL (the default)
+    if pool is not None:
+        pool.open()  # no-op once open; Django opens it on first use otherwise
+        with pool.connection(timeout=DATABASE_CHECK_TIMEOUT_SECONDS) as conn:
+            conn.execute("SELECT 1").fetchone()
+        return
+    # SQLite, or PostgreSQL without the pool (then the wait is connect_timeout).
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
