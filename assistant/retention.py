@@ -15,8 +15,10 @@ from assistant.models import Conversation, Message
 
 logger = logging.getLogger(__name__)
 
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_AGE_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+# "m" is not a unit: it reads as minutes to some and months to others, and a purge that
+# keeps 6 minutes instead of 6 months deletes every conversation.
+_UNITS = {"min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_AGE_RE = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$")
 # Messages are deleted in chunks of this many rows, so one statement never holds a
 # conversation-sized lock on a big table.
 MESSAGE_CHUNK = 5000
@@ -27,10 +29,15 @@ class RetentionError(ValueError):
 
 
 def parse_age(text: str) -> timedelta:
-    """``"30d"`` -> 30 days. Units: m (minutes), h (hours), d (days), w (weeks); more than zero."""
-    match = _AGE_RE.match(text or "")
-    if not match:
-        raise RetentionError(f"--older-than must look like 30d, 12h, 2w or 90m, not {text!r}")
+    """``"30d"`` -> 30 days. Units: min (minutes), h (hours), d (days), w (weeks); more
+    than zero. ``m`` is refused as ambiguous (minutes or months?)."""
+    match = _AGE_RE.match((text or "").lower())
+    if match and match.group(2) in {"m", "mo", "month", "months"}:
+        raise RetentionError(
+            f"--older-than {text!r} is ambiguous: write minutes as 'min' (90min) and months in days (180d)"
+        )
+    if not match or match.group(2) not in _UNITS:
+        raise RetentionError(f"--older-than must look like 30d, 12h, 2w or 90min, not {text!r}")
     age = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     if age <= timedelta(0):
         raise RetentionError("--older-than must be more than zero (it would delete every conversation)")

@@ -11,7 +11,8 @@ Production writes one JSON object per line (``LOG_FORMAT=json``, the default whe
 ``DJANGO_ENV=production``); the demo writes human-readable console lines.
 
 Email addresses, phone numbers and card-like numbers are redacted from the event and
-from every string field before rendering.
+from every string field before rendering; a ``session_id`` field is written as its keyed
+hash (``config.session_hash``), never as the customer's session ID.
 """
 
 from __future__ import annotations
@@ -84,6 +85,26 @@ def redact_personal_data(_logger, _method, event_dict: dict) -> dict:
     return event_dict
 
 
+# --- Session IDs -----------------------------------------------------------------------
+
+# Fields that carry a chat session ID: written as its keyed hash (config/session_hash.py).
+SESSION_ID_FIELDS = ("session_id",)
+
+
+def hash_session_ids(_logger, _method, event_dict: dict) -> dict:
+    """structlog processor: a session ID is logged as its keyed hash, never as itself."""
+    for key in SESSION_ID_FIELDS:
+        value = event_dict.get(key)
+        if isinstance(value, str) and value:
+            try:
+                from config.session_hash import session_hash
+
+                event_dict[key] = session_hash(value)
+            except Exception:  # no settings yet: drop it rather than write it out
+                event_dict[key] = "[unhashed]"
+    return event_dict
+
+
 # --- Context ---------------------------------------------------------------------------
 
 
@@ -119,7 +140,7 @@ def formatter(*, json: bool) -> structlog.stdlib.ProcessorFormatter:
     if json:
         # Tracebacks become an "exception" string field of the JSON object.
         processors.append(structlog.processors.format_exc_info)
-    processors += [redact_personal_data, _renderer(json)]
+    processors += [hash_session_ids, redact_personal_data, _renderer(json)]
     return structlog.stdlib.ProcessorFormatter(foreign_pre_chain=_FOREIGN_PRE_CHAIN, processors=processors)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,15 +60,14 @@ PRODUCTION = DJANGO_ENV == "production"
 
 _INSECURE_SECRET_KEY = "django-insecure-demo-only-do-not-use-in-production"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or _INSECURE_SECRET_KEY
-if PRODUCTION and (
-    SECRET_KEY == _INSECURE_SECRET_KEY
-    or SECRET_KEY.startswith("django-insecure")
-    or len(SECRET_KEY) < 50
-    or len(set(SECRET_KEY)) < 5
-):
-    raise ImproperlyConfigured(
-        "DJANGO_ENV=production needs a real DJANGO_SECRET_KEY (at least 50 random characters)."
-    )
+if PRODUCTION:
+    from config.secret_key import secret_key_problem
+
+    if problem := secret_key_problem(SECRET_KEY):
+        raise ImproperlyConfigured(
+            f"DJANGO_ENV=production needs a real DJANGO_SECRET_KEY: {problem}. Make one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(60))'"
+        )
 
 # Production never runs with DEBUG, whatever DJANGO_DEBUG says.
 DEBUG = False if PRODUCTION else env_bool("DJANGO_DEBUG", True)
@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "django_prometheus",
     "channels",
     "corsheaders",
+    "axes",
+    "csp",
     "orders",
     "knowledge",
     "assistant",
@@ -112,7 +114,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header on every response (settings below).
+    "csp.middleware.CSPMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # django-axes: refuses a locked-out login with 429; last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmarks swap in benchmarks.urls (the project plus a bare endpoint to compare with).
@@ -154,6 +160,10 @@ _database = dj_database_url.parse(
     conn_max_age=int(env_float("DATABASE_CONN_MAX_AGE", 0)),
     conn_health_checks=True,
 )
+if _scheme != "sqlite":
+    # A database that does not answer fails a request within seconds (a JSON 503, see
+    # config/exceptions.py), not after the OS's TCP timeout. libpq's minimum is 2 s.
+    _database.setdefault("OPTIONS", {})["connect_timeout"] = max(2, int(env_float("DATABASE_CONNECT_TIMEOUT", 2)))
 if _scheme != "sqlite" and env_bool("DATABASE_POOL", True):
     # A connection pool per process (psycopg_pool through Django's "pool" option): a chat
     # turn reuses a warm connection instead of opening one per request, and unlike
@@ -162,7 +172,9 @@ if _scheme != "sqlite" and env_bool("DATABASE_POOL", True):
     _database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(env_float("DATABASE_POOL_MIN_SIZE", 2)),
         "max_size": int(env_float("DATABASE_POOL_MAX_SIZE", 10)),
-        "timeout": env_float("DATABASE_POOL_TIMEOUT", 10),
+        # How long a request waits for a connection: also how long it takes to answer
+        # 503 when the database is down (the pool keeps reconnecting meanwhile).
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 2),
     }
 if _scheme == "sqlite":
     # WAL lets readers proceed while one writer writes; IMMEDIATE transactions take the
@@ -195,8 +207,13 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "assistant"),
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                # Redis answers in a millisecond: a dead one must cost each cache call a
+                # fraction of a second, not two. Callers on the chat path degrade when the
+                # cache fails (the session lock falls back to the database, limits fail
+                # open): errors are raised to them, not swallowed (no IGNORE_EXCEPTIONS),
+                # because the lock must know the cache failed. See docs/security.md.
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
             },
         }
     }
@@ -251,11 +268,29 @@ STORAGES = {
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 LOGIN_URL = f"/{ADMIN_URL}login/"
 
+# Admin logins are throttled by django-axes: after ADMIN_LOGIN_FAILURE_LIMIT failures for
+# one username from one client address, that pair is refused (429, even with the right
+# password) for ADMIN_LOGIN_COOLOFF_MINUTES; every try during the lock restarts it.
+# Attempts are rows in the database, so the lock holds across processes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",  # refuses locked-out logins; first, as axes requires
+    "django.contrib.auth.backends.ModelBackend",
+]
+ADMIN_LOGIN_FAILURE_LIMIT = int(env_float("ADMIN_LOGIN_FAILURE_LIMIT", 5))
+ADMIN_LOGIN_COOLOFF_MINUTES = env_float("ADMIN_LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=ADMIN_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address by the rate limits' TRUSTED_PROXIES rule (assistant/chat_limits.py).
+AXES_CLIENT_IP_CALLABLE = "assistant.throttles.request_client_ip"
+AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
+
 # --- REST framework and OpenAPI --------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],  # too-deep JSON is a 400, not a 500
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -276,6 +311,29 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security (production) -------------------------------------------------------------
+
+# Content-Security-Policy (django-csp) on every page we serve: the admin, /docs, the demo
+# shop page. Scripts only from this origin (the handoff page's inline script carries the
+# request's nonce; /docs loads its script from a URL, see config/urls.py); styles may be
+# inline (the admin, Swagger UI and the demo page use style attributes); the widget's
+# websocket and POST /chat go to this origin. Shops that embed the widget set their own
+# policy: docs/widget.md lists what it needs.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -337,6 +395,21 @@ KB_INDEX_RECHECK_SECONDS = env_float("KB_INDEX_RECHECK_SECONDS", 2.0)
 # The shop's name, as the assistant introduces itself.
 SHOP_NAME = env_str("SHOP_NAME", "Northwind Goods")
 
+# --- Identity checks (assistant/agents/identity.py) --------------------------------------
+
+# How long a conversation's proof of owning an order lasts; an action after that asks for
+# the email again.
+IDENTITY_VERIFICATION_TTL_MINUTES = env_float("IDENTITY_VERIFICATION_TTL_MINUTES", 30)
+# Failed checks counted across all sessions and addresses (in the cache: Redis in
+# production). More than IDENTITY_MAX_FAILURES_PER_ORDER on one order within
+# IDENTITY_ORDER_WINDOW_MINUTES lock that order's checks for as long; more than
+# IDENTITY_MAX_FAILURES_PER_ADDRESS from one client address (an IPv6 /64) within
+# IDENTITY_ADDRESS_WINDOW_MINUTES stop that address's checks for as long.
+IDENTITY_MAX_FAILURES_PER_ORDER = int(env_float("IDENTITY_MAX_FAILURES_PER_ORDER", 5))
+IDENTITY_ORDER_WINDOW_MINUTES = env_float("IDENTITY_ORDER_WINDOW_MINUTES", 15)
+IDENTITY_MAX_FAILURES_PER_ADDRESS = int(env_float("IDENTITY_MAX_FAILURES_PER_ADDRESS", 20))
+IDENTITY_ADDRESS_WINDOW_MINUTES = env_float("IDENTITY_ADDRESS_WINDOW_MINUTES", 60)
+
 
 # --- Chat rate limits (assistant/chat_limits.py) ----------------------------------------
 
@@ -355,6 +428,16 @@ from assistant.chat_limits import parse_rate, parse_trusted_proxies  # noqa: E40
 parse_rate(CHAT_RATE_LIMIT_IP), parse_rate(CHAT_RATE_LIMIT_SESSION)  # fail at start-up, not per request
 parse_trusted_proxies(tuple(TRUSTED_PROXIES))
 
+# --- /metrics (config/metrics_access.py) -------------------------------------------------
+
+# Addresses/CIDRs that may read /metrics ("*": anyone), and a token that lets a scraper in
+# from anywhere with "Authorization: Bearer <token>". Production: loopback only by default.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1" if PRODUCTION else "*")
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+from config.metrics_access import parse_allowed  # noqa: E402
+
+parse_allowed(tuple(METRICS_ALLOWED_IPS))  # a typo stops the process at start-up
+
 # --- Realtime chat (websocket and widget) ------------------------------------------------
 
 # Origins of the shops' own sites that embed the widget and may open the chat websocket,
@@ -370,12 +453,21 @@ CORS_ALLOWED_ORIGIN_REGEXES = [
     for origin in WIDGET_ALLOWED_ORIGINS
     if "://" not in origin
 ]
-CORS_EXPOSE_HEADERS = ["X-Message-Id", "X-Request-ID", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["X-Message-Id", "X-Request-ID", "Retry-After", "X-Session-Token"]
+from corsheaders.defaults import default_headers  # noqa: E402
+
+# The widget's fallback sends the session's secret in X-Session-Token (assistant/sessions.py).
+CORS_ALLOW_HEADERS = (*default_headers, "x-session-token")
 # The per-socket flood limit: a burst of frames, then a steady rate per second. Frames
 # over it get a "rate_limited" error; more than CHAT_WS_FLOOD_STRIKES of those in a row
 # close the socket with code 4429.
 CHAT_WS_RATE_BURST = env_float("CHAT_WS_RATE_BURST", 10)
 CHAT_WS_RATE_PER_SECOND = env_float("CHAT_WS_RATE_PER_SECOND", 1.0)
 CHAT_WS_FLOOD_STRIKES = int(env_float("CHAT_WS_FLOOD_STRIKES", 10))
+# Open chat websockets per client address (assistant/connection_limits.py; 0: no cap),
+# counted in the cache (Redis: across processes). The count expires this many seconds
+# after the address last tried to connect, so a crashed process does not leak it.
+CHAT_WS_MAX_CONNECTIONS_PER_IP = int(env_float("CHAT_WS_MAX_CONNECTIONS_PER_IP", 20))
+CHAT_WS_CONNECTION_COUNT_TTL_SECONDS = int(env_float("CHAT_WS_CONNECTION_COUNT_TTL_SECONDS", 900))
 # How many earlier messages a (re)connecting socket receives.
 CHAT_WS_HISTORY_LIMIT = int(env_float("CHAT_WS_HISTORY_LIMIT", 50))

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from config.session_hash import session_hash
 from orders.api_keys import api_key_fill_new_secret
 from orders.models import ApiKey, CancellationAudit, IdempotencyRecord, Order, OrderItem
 
@@ -46,6 +47,15 @@ class CancellationAuditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("order__order_id", "session_id", "requested_by", "idempotency_key")
     date_hierarchy = "created_at"
     list_select_related = ("order", "user", "api_key")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Rows keep the session ID's hash (config/session_hash.py): a search for the
+        session ID staff copied from a conversation finds them too."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            results = results | queryset.filter(session_id=session_hash(term))
+        return results, may_have_duplicates
 
 
 @admin.register(IdempotencyRecord)

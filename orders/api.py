@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
+from config.parsers import JSONParser
 from orders.authentication import ApiKeyAuthentication, HasApiKey
 from orders.clients.base import IdempotencyKeyReused, OrderNotFound, Requester
 from orders.clients.codec import order_to_dict, outcome_to_dict
@@ -102,6 +103,7 @@ class OrderDetailApi(APIView):
 class OrderCancelApi(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasApiKey]
+    parser_classes = [JSONParser]  # too-deep JSON is a 400 too
 
     class InputSerializer(serializers.Serializer):
         requested_by = serializers.CharField(

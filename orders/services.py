@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.session_hash import session_hash, without_session_id
 from orders.clients.base import (
     CancelOutcome,
     CancelStatus,
@@ -45,6 +46,9 @@ def order_cancel(*, order_id: str, requester: Requester, idempotency_key: str = 
     ``IdempotencyKeyReused`` (the key was used for another order).
     """
     scope = idempotency_scope(requester)
+    # Stored in the idempotency and audit rows: a key that embeds the chat session ID
+    # keeps its hash instead (the same every time, so a retry still matches).
+    idempotency_key = without_session_id(idempotency_key, requester.session_id)
     try:
         return _order_cancel_once(order_id=order_id, requester=requester, key=idempotency_key, scope=scope)
     except IntegrityError:
@@ -113,7 +117,7 @@ def _audit_write(*, order: Order, outcome: CancelOutcome, requester: Requester, 
         outcome=outcome.status,
         reason=outcome.reason,
         channel=requester.channel[:16],
-        session_id=requester.session_id[:128],
+        session_id=session_hash(requester.session_id),  # never the raw ID: config/session_hash.py
         user_id=user_id,
         api_key_id=requester.api_key_id,
         requested_by=requester.requested_by[:200],

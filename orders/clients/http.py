@@ -31,6 +31,7 @@ import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 from tenacity.stop import stop_base
 
+from config.session_hash import session_hash, without_session_id
 from orders.clients.base import (
     CancelOutcome,
     IdempotencyKeyReused,
@@ -128,7 +129,7 @@ class HttpOrderClient:
             "cancel",
             "POST",
             f"/api/orders/{order_id}/cancel",
-            headers={IDEMPOTENCY_HEADER: idempotency_key},
+            headers={IDEMPOTENCY_HEADER: without_session_id(idempotency_key, requester.session_id)},
             json_body={"requested_by": _describe(requester)},
             decode=lambda data, headers: outcome_from_dict(
                 data, replayed=headers.get(REPLAYED_HEADER, "").lower() == "true"
@@ -263,7 +264,7 @@ def _describe(requester: Requester) -> str:
     """The ``requested_by`` text the remote system keeps in its audit."""
     parts = [requester.channel]
     if requester.session_id:
-        parts.append(f"session={requester.session_id}")
+        parts.append(f"session={session_hash(requester.session_id)}")
     if requester.user_id is not None:
         parts.append(f"user={requester.user_id}")
     if requester.requested_by:

@@ -57,7 +57,7 @@ def test_nothing_to_purge_is_not_an_error():
     assert "Deleted 0 conversations and 0 messages" in purge("--older-than", "30d")
 
 
-@pytest.mark.parametrize("age, expected", [("30d", timedelta(days=30)), ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2)), ("90m", timedelta(minutes=90))])
+@pytest.mark.parametrize("age, expected", [("30d", timedelta(days=30)), ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2)), ("90min", timedelta(minutes=90))])
 def test_ages_are_written_with_a_unit(age, expected):
     assert parse_age(age) == expected
 
@@ -67,6 +67,16 @@ def test_a_bad_age_is_refused_with_a_clear_message_and_deletes_nothing(age):
     conversation(days_idle=400)
     with pytest.raises(CommandError, match="older-than"):
         purge("--older-than", age)
+    assert Conversation.objects.count() == 1
+
+
+@pytest.mark.parametrize("age", ["6m", "90m", "6M", "6mo", "6 months"])
+def test_m_is_refused_as_ambiguous_and_the_error_says_to_write_min_or_days(age):
+    conversation(days_idle=400)
+    with pytest.raises(CommandError) as refused:
+        purge("--older-than", age)
+    assert "ambiguous" in str(refused.value)
+    assert "min" in str(refused.value) and "d" in str(refused.value)
     assert Conversation.objects.count() == 1
 
 

@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from config.logs import formatter, redact_text
+from config.session_hash import session_hash
 from tests.orders.factories import OrderFactory
 
 
@@ -49,7 +50,8 @@ def test_a_chat_turn_logs_json_lines_carrying_the_request_id_session_agent_and_t
     lines = json_log_lines()
     turn = next(line for line in lines if line["event"] == "chat turn")
     assert turn["request_id"] == "support-ticket-42"
-    assert turn["session_id"] == "log-session-1"
+    # The session ID is logged as its keyed hash (config/session_hash.py), never as itself.
+    assert turn["session_id"] == session_hash("log-session-1")
     assert turn["level"] == "info"
     assert turn["timestamp"].endswith("Z")
     assert turn["agent"] == response.json()["agent"]
@@ -59,10 +61,11 @@ def test_a_chat_turn_logs_json_lines_carrying_the_request_id_session_agent_and_t
     tool_lines = [line for line in lines if line["event"] == "tool call"]
     assert tool_lines, "each tool call is logged"
     assert all(line["request_id"] == "support-ticket-42" and "outcome" in line for line in tool_lines)
-    assert all(line["session_id"] == "log-session-1" for line in tool_lines)
+    assert all(line["session_id"] == session_hash("log-session-1") for line in tool_lines)
     request_line = next(line for line in lines if line["event"] == "request finished")
     assert request_line["status"] == 200 and request_line["path"] == "/chat"
     assert "jane.doe@example.com" not in json.dumps(lines)
+    assert "log-session-1" not in json.dumps(lines)
 
 
 @pytest.mark.django_db

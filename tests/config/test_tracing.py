@@ -71,7 +71,10 @@ def test_a_chat_turn_is_a_span_tree_from_the_request_down_to_each_tool_call(clie
     assert turn.parent.span_id == request.context.span_id
     assert orchestrator.parent.span_id == turn.context.span_id
     assert agent.parent.span_id == turn.context.span_id
-    assert turn.attributes["session_id"] == "trace-1"
+    # Traces leave the process like logs: they carry the session ID's keyed hash, never the ID.
+    from config.session_hash import session_hash
+
+    assert turn.attributes["session_id"] == session_hash("trace-1") != "trace-1"
     assert orchestrator.attributes["agent"] == "OrchestratorAgent"
     assert agent.attributes["agent"] == agent_name and agent.attributes["intent"] == "track"
     assert tools, "the agent called tools"

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 
+from config.session_hash import session_hash
 from orders.api_keys import api_key_verify
 from orders.models import ApiKey
 from tests.orders.factories import ApiKeyFactory, CancellationAuditFactory, OrderFactory
@@ -28,13 +29,21 @@ def test_new_api_key_is_shown_once_and_then_works(staff_client):
 
 def test_cancellation_audit_is_listed_and_shown_on_the_order(staff_client):
     order = OrderFactory(order_id="ORD-4567")
-    CancellationAuditFactory(order=order, channel="websocket", session_id="sess-42", outcome="cancelled")
+    CancellationAuditFactory(order=order, channel="websocket", session_id=session_hash("sess-42"), outcome="cancelled")
 
     listing = staff_client.get(f"{ADMIN}orders/cancellationaudit/").content.decode()
-    assert "sess-42" in listing and "ORD-4567" in listing
+    assert session_hash("sess-42") in listing and "ORD-4567" in listing
 
     detail = staff_client.get(f"{ADMIN}orders/order/{order.pk}/change/").content.decode()
-    assert "Cancellation requests" in detail and "sess-42" in detail
+    assert "Cancellation requests" in detail and session_hash("sess-42") in detail
+
+
+def test_staff_find_audit_rows_by_the_session_id_they_copied_from_a_conversation(staff_client):
+    CancellationAuditFactory(order=OrderFactory(order_id="ORD-4567"), session_id=session_hash("sess-42"))
+    CancellationAuditFactory(order=OrderFactory(order_id="ORD-4568"), session_id=session_hash("sess-43"))
+
+    found = staff_client.get(f"{ADMIN}orders/cancellationaudit/", {"q": "sess-42"}).content.decode()
+    assert "ORD-4567" in found and "ORD-4568" not in found
 
 
 def test_audit_rows_cannot_be_edited_in_the_admin(staff_client):

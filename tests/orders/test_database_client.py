@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from config.session_hash import session_hash
 from orders.clients import get_order_client
 from orders.clients.base import IdempotencyKeyReused, InvalidOrderId, OrderNotFound, Requester
 from orders.clients.database import DatabaseOrderClient
@@ -47,7 +48,10 @@ def test_chat_cancel_is_audited_with_session_and_user(django_user_model):
 
     assert outcome.status == "cancelled"
     audit = CancellationAudit.objects.get()
-    assert (audit.channel, audit.session_id, audit.user, audit.idempotency_key) == ("websocket", "sess-9", user, "turn-1")
+    # The row keeps the session ID's keyed hash, never the ID (config/session_hash.py).
+    assert (audit.channel, audit.session_id, audit.user, audit.idempotency_key) == (
+        "websocket", session_hash("sess-9"), user, "turn-1"
+    )
 
 
 def test_unknown_user_id_does_not_block_the_cancellation():

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from config.session_hash import session_hash
 from orders.clients import get_order_client
 from orders.clients.base import InvalidOrderId, OrderNotFound, OrderSystemUnavailable, Requester
 from orders.clients.http import HttpOrderClient
@@ -67,7 +68,7 @@ def test_http_backend_cancels_once_and_replays_a_retry(http_client, api_key):
     audits = list(CancellationAudit.objects.order_by("id"))
     assert [a.outcome for a in audits] == ["cancelled", "already_cancelled"]
     assert audits[0].api_key == api_key
-    assert audits[0].requested_by == "websocket session=sess-77 user=5"
+    assert audits[0].requested_by == f"websocket session={session_hash('sess-77')} user=5"
 
 
 def test_http_backend_reports_policy_refusals(http_client):
