@@ -6,6 +6,8 @@ both transports share one allowance). Over a limit DRF answers 429 with ``Retry-
 
 from __future__ import annotations
 
+import ipaddress
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
@@ -17,6 +19,18 @@ from assistant.validation import ChatInputError, clean_session_id
 def request_client_ip(request) -> str:
     meta = request.META
     return chat_limits.client_ip(meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"), settings.TRUSTED_PROXIES)
+
+
+def login_client_ip(request) -> str | None:
+    """The client address for django-axes, or None when the request has none (a login made
+    in code, such as the test client's force_login): its columns take only real addresses,
+    and PostgreSQL refuses a placeholder such as "unknown"."""
+    address = request_client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 class _ChatThrottle(BaseThrottle):

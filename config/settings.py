@@ -283,7 +283,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=ADMIN_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The client address by the rate limits' TRUSTED_PROXIES rule (assistant/chat_limits.py).
-AXES_CLIENT_IP_CALLABLE = "assistant.throttles.request_client_ip"
+AXES_CLIENT_IP_CALLABLE = "assistant.throttles.login_client_ip"
 AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
 
 # --- REST framework and OpenAPI --------------------------------------------------------

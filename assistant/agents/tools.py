@@ -149,7 +149,7 @@ def search_knowledge_base(
             hits = faq_search(query=query, limit=limit, product=product)
             if product_from_context and product:
                 named = faq_search(query=f"{query} {product}", limit=limit, product=product)
-                if named and (not hits or named[0].score > hits[0].score):
+                if named and (not hits or named[0].score > hits[0].score) and _shares_a_word(query, named[0].question, product):
                     hits = named
         best = hits[0] if hits and hits[0].confident else None
         data = {
@@ -161,3 +161,13 @@ def search_knowledge_base(
         return ToolResult(data=data, value=best)
 
     return ctx.call_tool(KNOWLEDGE_BASE_SEARCH, tool_input, run)
+
+
+def _shares_a_word(query: str, question: str, product: str) -> bool:
+    """Whether the entry found with the conversation's product answers something the customer
+    asked, not only the product: "do you accept bitcoin?" after the headphones must not get
+    the headphones' battery life because the product's name matched."""
+    from knowledge.search.text import analyse
+
+    product_terms = set(analyse(product))
+    return bool((set(analyse(query)) - product_terms) & (set(analyse(question)) - product_terms))

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from config.session_hash import session_hash
 from tests.assistant.live_daphne import free_port, postgres_database
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -86,15 +87,24 @@ def cluster(cluster_database, redis_url, tmp_path):
             process.stdout.close()
 
 
+# Each session's secret, as a client keeps it from the first reply (X-Session-Token).
+TOKENS: dict[str, str] = {}
+
+
 def say(base_url: str, session_id: str, message: str) -> dict:
+    headers = {"Content-Type": "application/json"}
+    if session_id in TOKENS:
+        headers["X-Session-Token"] = TOKENS[session_id]
     request = urllib.request.Request(
         f"{base_url}/chat",
         data=json.dumps({"session_id": session_id, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers=headers,
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=60) as answer:
         assert answer.status == 200
+        if answer.headers.get("X-Session-Token"):
+            TOKENS[session_id] = answer.headers["X-Session-Token"]
         return json.loads(answer.read())
 
 
@@ -134,5 +144,6 @@ def test_a_conversation_alternating_between_two_processes_keeps_its_state(cluste
     # Both processes answered turns of this conversation (their JSON logs say so).
     for port in (urlparse(process_a).port, urlparse(process_b).port):
         lines = [json.loads(line) for line in (log_dir / f"app-{port}.log").read_text().splitlines() if line.startswith("{")]
-        turns = [line for line in lines if line.get("event") == "chat turn" and line.get("session_id") == session]
+        # Log lines carry the session ID's keyed hash (same SECRET_KEY in both processes).
+        turns = [line for line in lines if line.get("event") == "chat turn" and line.get("session_id") == session_hash(session)]
         assert len(turns) == 2, f"process on port {port} answered {len(turns)} turns"
