@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-embeddings setup setup-dev migrate demo browser bench clean
+.PHONY: run test test-embeddings lint setup setup-dev migrate demo browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ browser:
 
 test: setup-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint rules that catch bugs, and the import contracts (pyproject.toml).
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The optional semantic search: torch's CPU build first (a plain `torch` would pull CUDA).
 $(VENV)/.embeddings-installed: requirements-embeddings.txt $(VENV)/.dev-installed

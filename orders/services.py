@@ -55,7 +55,7 @@ def order_cancel(*, order_id: str, requester: Requester, idempotency_key: str = 
         # Two requests with one key for two different orders raced past the lookup; the
         # loser's transaction (cancellation included) rolled back.
         if idempotency_key and IdempotencyRecord.objects.filter(scope=scope, key=idempotency_key).exists():
-            raise IdempotencyKeyReused(f"idempotency key already used for another order") from None
+            raise IdempotencyKeyReused("idempotency key already used for another order") from None
         raise
 
 

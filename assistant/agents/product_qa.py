@@ -33,7 +33,7 @@ def knowledge_query(u) -> str:
     customer's own ``ORD-5120``, and unmatched words would only lower the confidence."""
     text = u.normalized
     for order_id in (*u.order_ids, *u.malformed_order_ids):
-        text = ORDER_MENTION.sub(lambda m: " " if m.group(1) == order_id[4:] else m.group(0), text)
+        text = ORDER_MENTION.sub(lambda m, digits=order_id[4:]: " " if m.group(1) == digits else m.group(0), text)
     for email in u.emails:
         text = text.replace(email, " ")
     return " ".join(text.split()) or u.normalized

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.handoff import HandoffError, handoff_claim, handoff_finish, handoff_reply
 from assistant.models import HandoffReason, HandoffStatus, HandoffTicket, Message, MessageRole
-from tests.assistant.conftest import ChatSession, tool_call
+from tests.assistant.conftest import tool_call
 
 pytestmark = pytest.mark.django_db
 
