@@ -131,7 +131,12 @@ _FOREIGN_PRE_CHAIN: list = [*_SHARED_PROCESSORS, structlog.stdlib.ExtraAdder()]
 def _renderer(json: bool):
     if json:
         return structlog.processors.JSONRenderer(sort_keys=False, default=str)
-    return structlog.dev.ConsoleRenderer(colors=False, sort_keys=True)
+    # Plain tracebacks: with rich installed (import-linter brings it), structlog's default
+    # pretty-prints every frame's locals, which for a test's or server's objects takes
+    # seconds and gigabytes per logged exception.
+    return structlog.dev.ConsoleRenderer(
+        colors=False, sort_keys=True, exception_formatter=structlog.dev.plain_traceback
+    )
 
 
 def formatter(*, json: bool) -> structlog.stdlib.ProcessorFormatter:
