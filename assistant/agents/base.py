@@ -145,6 +145,7 @@ class Agent(Protocol):
 
 
 class RequestOwner(Agent, Protocol):
-    """An agent that opens pending requests, and so acknowledges their withdrawal."""
+    """An agent that opens pending requests, and so acknowledges their withdrawal (one
+    sentence; the orchestrator adds what comes next)."""
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str: ...

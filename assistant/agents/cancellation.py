@@ -43,9 +43,7 @@ class OrderCancellationAgent:
         return AgentReply(text=text, agent=self.name, outcome=outcome)
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        if order_ids:
-            return f"No problem, I won't cancel {join_ids(order_ids)}. Is there anything else I can help with?"
-        return "No problem, I won't cancel anything. Is there anything else I can help with?"
+        return f"No problem, I won't cancel {join_ids(order_ids) if order_ids else 'anything'}."
 
     def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         state, u = ctx.state, ctx.understanding

@@ -16,7 +16,7 @@ class IdentityAgent:
     name = "IdentityAgent"
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        return "Alright. Is there anything else I can help with?"
+        return "Alright."
 
     def handle(self, ctx: TurnContext) -> AgentReply:
         state = ctx.state

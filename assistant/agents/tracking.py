@@ -19,7 +19,7 @@ class OrderTrackingAgent:
         return AgentReply(text=text, agent=self.name, outcome=outcome)
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        return "Alright. Is there anything else I can help with?"
+        return "Alright."
 
     def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         state = ctx.state

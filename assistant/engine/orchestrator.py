@@ -46,6 +46,7 @@ ORCHESTRATOR = "OrchestratorAgent"
 # the knowledge base's own threshold then decides whether there is an answer at all.
 MIN_INTENT_CONFIDENCE = 0.40
 UNANSWERED_TURNS_BEFORE_HANDOFF = 2
+ANYTHING_ELSE = "Is there anything else I can help with?"
 # A short question right after a product question is about that product unless the
 # classifier is sure it is about something else.
 FOLLOW_UP_MAX_WORDS = 10
@@ -208,9 +209,10 @@ def run_turn(
             if move.move == Move.WITHDRAW:
                 ctx.hand_over(owner.name)
                 state.unanswered_streak = 0
-                return _outcome(ctx, AgentReply(acknowledgement, owner.name, Outcome.WITHDRAWN), acknowledgement, intent)
+                text = f"{acknowledgement} {ANYTHING_ELSE}"
+                return _outcome(ctx, AgentReply(text, owner.name, Outcome.WITHDRAWN), text, intent)
             if closed.intent == Intent.CANCEL:
-                prefix = acknowledgement.split(" Is there")[0]
+                prefix = acknowledgement
         if intent == Intent.HANDOFF and state.pending is not None:
             close_request(state, CloseReason.HANDOFF)  # the customer chose a person over the request
         pending_before = state.pending
