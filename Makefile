@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-embeddings lint setup setup-dev migrate demo browser bench clean
+.PHONY: run test lint setup setup-dev migrate demo browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,22 +44,16 @@ browser:
 test: setup-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Lint rules that catch bugs, and the import contracts (pyproject.toml).
+# Lint rules that catch bugs, the formatting, the import contracts and the types (pyproject.toml).
+# The same checks run as git hooks: `.venv/bin/pre-commit install` (.pre-commit-config.yaml).
 lint: setup-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-
-# The optional semantic search: torch's CPU build first (a plain `torch` would pull CUDA).
-$(VENV)/.embeddings-installed: requirements-embeddings.txt $(VENV)/.dev-installed
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -r requirements-embeddings.txt
-	touch $@
-
-test-embeddings: $(VENV)/.embeddings-installed
-	$(BIN)/python -m pytest tests/knowledge $(PYTEST_ARGS)
+	$(BIN)/mypy  # strict for orders and assistant.engine ([tool.mypy])
 
 bench: setup-dev
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

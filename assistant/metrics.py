@@ -14,19 +14,13 @@ TOOL_CALLS = Counter("assistant_tool_calls_total", "Tool calls by tool and outco
 AGENT_LATENCY = Histogram(
     "assistant_agent_duration_seconds", "Time an agent spent on a turn.", ["agent"], buckets=LATENCY_BUCKETS
 )
-TOOL_LATENCY = Histogram(
-    "assistant_tool_duration_seconds", "Time a tool call took.", ["tool"], buckets=LATENCY_BUCKETS
-)
+TOOL_LATENCY = Histogram("assistant_tool_duration_seconds", "Time a tool call took.", ["tool"], buckets=LATENCY_BUCKETS)
 TURN_LATENCY = Histogram(
     "assistant_turn_duration_seconds", "Time a whole chat turn took in the engine.", ["channel"], buckets=LATENCY_BUCKETS
 )
-KB_SEARCH_LATENCY = Histogram(
-    "assistant_kb_search_duration_seconds", "Knowledge-base search latency.", buckets=LATENCY_BUCKETS
-)
+KB_SEARCH_LATENCY = Histogram("assistant_kb_search_duration_seconds", "Knowledge-base search latency.", buckets=LATENCY_BUCKETS)
 KB_NO_ANSWER = Counter("assistant_kb_no_answer_total", "Product questions the knowledge base could not answer.")
-IDENTITY_CHECK_FAILURES = Counter(
-    "assistant_identity_check_failures_total", "Failed order-ownership checks.", ["reason"]
-)
+IDENTITY_CHECK_FAILURES = Counter("assistant_identity_check_failures_total", "Failed order-ownership checks.", ["reason"])
 FALLBACKS = Counter("assistant_fallbacks_total", "Turns answered by the fallback agent.", ["reason"])
 ORDER_SYSTEM_ERRORS = Counter(
     "assistant_order_system_errors_total", "Order-system failures seen by the agents.", ["tool", "code"]
@@ -34,9 +28,7 @@ ORDER_SYSTEM_ERRORS = Counter(
 CHAT_THROTTLED = Counter(
     "assistant_chat_throttled_total", "Chat turns refused by a rate limit, by limit (ip or session).", ["scope"]
 )
-WEBSOCKET_CONNECTIONS = Gauge(
-    "assistant_websocket_connections", "Open chat websocket connections.", multiprocess_mode="livesum"
-)
+WEBSOCKET_CONNECTIONS = Gauge("assistant_websocket_connections", "Open chat websocket connections.", multiprocess_mode="livesum")
 # Dependency outages the chat answered through (docs/security.md, "Failing safely").
 CACHE_ERRORS = Counter(
     "assistant_cache_errors_total",

@@ -16,9 +16,7 @@ class Conversation(models.Model):
     # holds the secret holds the conversation. Empty on rows from before tokens: those
     # can never be claimed again.
     token_hash = models.CharField(max_length=64, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     last_order_id = models.CharField(max_length=8, blank=True)
     last_product_context = models.CharField(max_length=200, blank=True)
     # What the assistant asked for and is waiting on: the intent it will resume

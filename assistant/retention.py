@@ -33,9 +33,7 @@ def parse_age(text: str) -> timedelta:
     than zero. ``m`` is refused as ambiguous (minutes or months?)."""
     match = _AGE_RE.match((text or "").lower())
     if match and match.group(2) in {"m", "mo", "month", "months"}:
-        raise RetentionError(
-            f"--older-than {text!r} is ambiguous: write minutes as 'min' (90min) and months in days (180d)"
-        )
+        raise RetentionError(f"--older-than {text!r} is ambiguous: write minutes as 'min' (90min) and months in days (180d)")
     if not match or match.group(2) not in _UNITS:
         raise RetentionError(f"--older-than must look like 30d, 12h, 2w or 90min, not {text!r}")
     age = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})

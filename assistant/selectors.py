@@ -8,7 +8,18 @@ def conversation_history(*, session_id: str, limit: int = 50) -> list[dict]:
     rows = list(
         Message.objects.filter(conversation__session_id=session_id)
         .order_by("-id")
-        .values("id", "role", "content", "agent", "tool_calls", "handover", "feedback", "created_at", "author__first_name", "author__username")[:limit]
+        .values(
+            "id",
+            "role",
+            "content",
+            "agent",
+            "tool_calls",
+            "handover",
+            "feedback",
+            "created_at",
+            "author__first_name",
+            "author__username",
+        )[:limit]
     )
     rows.reverse()
     return [

@@ -1,7 +1,8 @@
 """The one entry point of the engine: ``chat_turn``.
 
-The REST view and the websocket consumer both parse their input, call ``chat_turn`` and
-serialise the ``ChatReply``. Nothing here knows about HTTP or websockets.
+The REST view and the websocket consumer both pass what the client sent to ``chat_turn``
+and serialise the ``ChatReply``; ``chat_turn`` validates it (assistant/engine/chat_input.py).
+Nothing here knows about HTTP or websockets.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from assistant import metrics
+from assistant.engine.chat_input import clean_chat_input
 from assistant.engine.locks import session_lock
 from assistant.engine.orchestrator import run_turn
 from assistant.engine.state import STATE_FIELDS, ConversationState
 from assistant.models import Message, MessageRole
 from assistant.sessions import SessionAccess, conversation_open
-from assistant.telemetry import span
-from assistant.validation import clean_message, clean_session_id
-from config.logs import bind_request_context
-from config.session_hash import session_hash
+from core.logs import bind_request_context
+from core.session_hash import session_hash
+from core.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +53,23 @@ class ChatReply:
 
 
 def chat_turn(
-    *, session_id: str, message: str, user=None, channel: str = "api", client_ip: str = "",
+    *,
+    session_id: object,
+    message: object,
+    user=None,
+    channel: str = "api",
+    client_ip: str = "",
     session_token: str = "",
 ) -> ChatReply:
     """Answer one customer message and store both sides of the turn.
 
-    Raises ``ChatInputError`` for invalid input and ``SessionBusy`` when another turn of
-    the same session holds the session for too long. Turns of one session run one at a
-    time (across processes when the cache is Redis), so no message is lost or reordered.
+    ``session_id`` and ``message`` are what the client sent, validated here: invalid
+    input raises ``ChatInputError`` (naming every bad field) before anything runs.
+    ``SessionBusy`` when another turn of the same session holds the session for too long.
+    Turns of one session run one at a time (across processes when the cache is Redis), so
+    no message is lost or reordered.
     """
-    session_id = clean_session_id(session_id)
-    message = clean_message(message)
+    session_id, message = clean_chat_input(session_id=session_id, message=message)
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     user = user if user is not None and getattr(user, "is_authenticated", False) else None
@@ -141,7 +148,10 @@ def _log_unstored_turn(*, session_id: str, tool_calls: list[dict]) -> None:
         "chat turn not stored",
         extra={
             "session_id": session_id,
-            "tools": [f"{call['tool']}:{call['input'].get('orderId', '')}:{call['result'].get('status', call['result'].get('error', ''))}" for call in tool_calls],
+            "tools": [
+                f"{call['tool']}:{call['input'].get('orderId', '')}:{call['result'].get('status', call['result'].get('error', ''))}"
+                for call in tool_calls
+            ],
         },
     )
 

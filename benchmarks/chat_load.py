@@ -72,7 +72,18 @@ def start_server(kind: str, port: int, env: dict) -> subprocess.Popen:
     if kind == "daphne":
         cmd = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
     else:
-        cmd = [PYTHON, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "config.wsgi:application"]
+        cmd = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "config.wsgi:application",
+        ]
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -185,8 +196,10 @@ def main() -> int:
     port = free_port()
     server = start_server(args.server, port, env)
     try:
-        print(f"server: {args.server} on 127.0.0.1:{port}; database: {database_url.split('@')[-1]}; "
-              f"{args.sessions} sessions × 4 turns, {args.concurrency} concurrent; {os.cpu_count()} CPUs")
+        print(
+            f"server: {args.server} on 127.0.0.1:{port}; database: {database_url.split('@')[-1]}; "
+            f"{args.sessions} sessions × 4 turns, {args.concurrency} concurrent; {os.cpu_count()} CPUs"
+        )
         drive(port, "/bench/validate", 32, 4, "warm")  # warm up both paths and the classifier
         drive(port, "/chat", 32, 4, "warm")
         bare = summary("bare validate", *drive(port, "/bench/validate", args.sessions, args.concurrency, "bare"))

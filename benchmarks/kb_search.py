@@ -57,10 +57,10 @@ import logging  # noqa: E402
 
 logging.disable(logging.INFO)
 
-from knowledge.search.index import EntryText, KnowledgeIndex, build_index_from_entries  # noqa: E402
+from knowledge.search.entries import EntryText  # noqa: E402
+from knowledge.search.index import KnowledgeIndex, build_index_from_entries  # noqa: E402
 from knowledge.search.text import analyse  # noqa: E402
-
-EDIT_WORD_LETTERS = "bcdfghjklmnpqrstvwxz"
+from tests.knowledge.made_up_words import made_up_word  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -85,7 +85,9 @@ def make_entries(n: int, seed: int = 7) -> list[EntryText]:
     weights = 1.0 / np.arange(1, len(vocab) + 1) ** 1.05  # Zipf-like word frequencies
     weights /= weights.sum()
     nprng = np.random.default_rng(seed)
-    products = [" ".join(rng.sample(vocab[:5000], 2)).title() + " " + rng.choice(["Lamp", "Mat", "Case", "Bottle"]) for _ in range(2000)]
+    products = [
+        " ".join(rng.sample(vocab[:5000], 2)).title() + " " + rng.choice(["Lamp", "Mat", "Case", "Bottle"]) for _ in range(2000)
+    ]
     entries = []
     for i in range(n):
         base = seeds[i % len(seeds)]
@@ -147,9 +149,7 @@ def _loaded_rss_mb(directory: Path) -> float:
         "before=b.rss_mb(); i=b.KnowledgeIndex.load(b.Path(sys.stdin.readline().strip())); "
         "i.search('how much is shipping', limit=5); gc.collect(); print(b.rss_mb()-before)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], input=str(directory), capture_output=True, text=True, cwd=ROOT, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], input=str(directory), capture_output=True, text=True, cwd=ROOT, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -163,9 +163,14 @@ def bench(n: int, query_count: int) -> dict:
     build_s = time.perf_counter() - started
     gc.collect()
     index_mb = rss_mb() - before
-    arrays_mb = sum(
-        a.nbytes for a in (index.entry_ids, index.product_codes, *index.lexical.retriever.scores.values()) if hasattr(a, "nbytes")
-    ) / 1e6
+    arrays_mb = (
+        sum(
+            a.nbytes
+            for a in (index.entry_ids, index.product_codes, *index.lexical.retriever.scores.values())
+            if hasattr(a, "nbytes")
+        )
+        / 1e6
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "index"
@@ -210,11 +215,7 @@ def bench(n: int, query_count: int) -> dict:
 
 def _edit_word(i: int) -> str:
     """A made-up word per edit, so the query after it can only be answered by the edited entry."""
-    word = "qu"
-    for _ in range(4):
-        i, digit = divmod(i, len(EDIT_WORD_LETTERS))
-        word += EDIT_WORD_LETTERS[digit] + "o"
-    return word
+    return made_up_word(i, syllables=4, vowel="o", prefix="qu")
 
 
 def bench_edits(entries: list[EntryText], queries: list[str], edits: int) -> dict:

@@ -2,7 +2,7 @@
 in the same run:
 
 - a request through the whole middleware stack, with and without
-  config.middleware.RequestContextMiddleware (request ID, span, request log line), on
+  core.middleware.RequestContextMiddleware (request ID, span, request log line), on
   GET /healthz (a view that does nothing, so the middleware's share is as large as it
   can be);
 - one structured JSON log line (redaction included) beside the standard library's plain
@@ -36,8 +36,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from assistant import chat_limits  # noqa: E402
-from config.logs import formatter  # noqa: E402
+from assistant.ratelimit import chat as chat_limits  # noqa: E402
+from core.logs import formatter  # noqa: E402
 
 
 def per_call_us(fn, n: int, repeats: int = 5) -> float:
@@ -57,7 +57,7 @@ def middleware(n: int) -> tuple[float, float]:
     try:
         client = Client()
         with_ctx = per_call_us(lambda: client.get("/healthz"), n)
-        stack = [m for m in settings.MIDDLEWARE if m != "config.middleware.RequestContextMiddleware"]
+        stack = [m for m in settings.MIDDLEWARE if m != "core.middleware.RequestContextMiddleware"]
         with override_settings(MIDDLEWARE=stack):
             bare = Client()
             without = per_call_us(lambda: bare.get("/healthz"), n)

@@ -47,10 +47,11 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import connections  # noqa: E402
 
 from orders.api_keys import api_key_create  # noqa: E402
-from orders.clients.base import Requester  # noqa: E402
 from orders.clients.database import DatabaseOrderClient  # noqa: E402
 from orders.clients.http import HttpOrderClient  # noqa: E402
+from orders.domain import ORDER_ID_PREFIX, Requester, canonical_order_id  # noqa: E402
 from orders.models import Order  # noqa: E402
+from orders.wire import API_KEY_HEADER, ORDER_PATH  # noqa: E402
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -67,6 +68,10 @@ def timed(fn, calls: int) -> list[float]:
     return out
 
 
+def order_id(i: int) -> str:
+    return canonical_order_id(f"{i:04d}")
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -78,9 +83,9 @@ def main() -> None:
     n = args.calls
 
     call_command("migrate", verbosity=0)
-    Order.objects.filter(order_id__startswith="ORD-").delete()
+    Order.objects.filter(order_id__startswith=ORDER_ID_PREFIX).delete()
     Order.objects.bulk_create(
-        Order(order_id=f"ORD-{i:04d}", customer_name="Bench", customer_email="b@example.com") for i in range(4 * n + 1)
+        Order(order_id=order_id(i), customer_name="Bench", customer_email="b@example.com") for i in range(4 * n + 1)
     )
     _, raw_key = api_key_create(name="benchmark")
 
@@ -91,16 +96,14 @@ def main() -> None:
 
     db = DatabaseOrderClient()
     http = HttpOrderClient(base_url=url, api_key=raw_key, timeout_seconds=10)
-    raw = httpx.Client(base_url=url, headers={"X-API-Key": raw_key})  # the client's overhead baseline
+    raw = httpx.Client(base_url=url, headers={API_KEY_HEADER: raw_key})  # the client's overhead baseline
     chat = Requester(channel="chat", session_id="bench")
     results = {
-        "db get (baseline)": timed(lambda i: db.get_order(f"ORD-{i:04d}"), n),
-        "db cancel": timed(lambda i: db.cancel_order(f"ORD-{n + i:04d}", idempotency_key=f"d{i}", requester=chat), n),
-        "raw httpx get": timed(lambda i: raw.get(f"/api/orders/ORD-{i:04d}").json(), n),
-        "http get": timed(lambda i: http.get_order(f"ORD-{i:04d}"), n),
-        "http cancel": timed(
-            lambda i: http.cancel_order(f"ORD-{2 * n + i:04d}", idempotency_key=f"h{i}", requester=chat), n
-        ),
+        "db get (baseline)": timed(lambda i: db.get_order(order_id(i)), n),
+        "db cancel": timed(lambda i: db.cancel_order(order_id(n + i), idempotency_key=f"d{i}", requester=chat), n),
+        "raw httpx get": timed(lambda i: raw.get(ORDER_PATH.format(order_id=order_id(i))).json(), n),
+        "http get": timed(lambda i: http.get_order(order_id(i)), n),
+        "http cancel": timed(lambda i: http.cancel_order(order_id(2 * n + i), idempotency_key=f"h{i}", requester=chat), n),
     }
     base = statistics.median(results["db get (baseline)"])
     overhead = statistics.median(results["http get"]) - statistics.median(results["raw httpx get"])
@@ -111,7 +114,7 @@ def main() -> None:
 
     print(f"HttpOrderClient overhead over a bare httpx GET (p50): {overhead:.2f} ms")
 
-    target = f"ORD-{4 * n:04d}"
+    target = order_id(4 * n)
     barrier = threading.Barrier(20)
 
     def burst(i: int) -> str:

@@ -4,7 +4,8 @@ from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assistant.api import parse_chat_request
+from assistant.api.views import json_object
+from assistant.engine.chat_input import clean_chat_input
 from config.urls import urlpatterns as project_urlpatterns
 
 
@@ -15,7 +16,8 @@ class BareValidateApi(APIView):
     permission_classes = []
 
     def post(self, request):
-        session_id, message = parse_chat_request(request.data)
+        data = json_object(request.data)
+        session_id, message = clean_chat_input(session_id=data.get("session_id"), message=data.get("message"))
         return Response({"session_id": session_id, "length": len(message)})
 
 

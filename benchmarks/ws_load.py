@@ -37,7 +37,7 @@ sys.path.insert(0, str(BASE_DIR))
 import httpx  # noqa: E402
 import websockets  # noqa: E402
 
-from tests.assistant.live_daphne import live_daphne, prepare_demo_database, server_env  # noqa: E402
+from tests.live_daphne import live_daphne, prepare_demo_database, server_env  # noqa: E402
 
 CONVERSATION = ("Where is my order ORD-4567?", "alex.morgan@example.com", "What is your return policy?")
 REPLY_TIMEOUT = 180.0
@@ -87,9 +87,7 @@ async def http_phase(base_url: str, sessions: int) -> dict:
             for message in CONVERSATION:
                 started = time.perf_counter()
                 try:
-                    response = await client.post(
-                        "/chat", json={"session_id": session_id, "message": message}, headers=headers
-                    )
+                    response = await client.post("/chat", json={"session_id": session_id, "message": message}, headers=headers)
                     reason = "" if response.status_code == 200 else f"HTTP {response.status_code}"
                     if response.headers.get("X-Session-Token"):
                         headers = {"X-Session-Token": response.headers["X-Session-Token"]}
@@ -196,8 +194,10 @@ async def run(args, server) -> int:
         f"{len(ws['latencies']) / ws['elapsed']:.0f} replies/s, errors {ws['errors'] or 'none'}"
     )
     if args.turn_stats:
-        print(f"mean reply latency  : http {statistics.fmean(http['latencies']) * 1000:.0f} ms, "
-              f"ws {statistics.fmean(ws['latencies']) * 1000:.0f} ms")
+        print(
+            f"mean reply latency  : http {statistics.fmean(http['latencies']) * 1000:.0f} ms, "
+            f"ws {statistics.fmean(ws['latencies']) * 1000:.0f} ms"
+        )
     print(
         f"daphne RSS          : idle {idle:.0f} MiB, after HTTP phase {after_http:.0f} MiB, "
         f"peak {peak[0]:.0f} MiB, after websocket phase {after_ws:.0f} MiB"

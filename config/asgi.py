@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Build Django first: the routing below imports consumers, which import models.
 django_asgi_app = get_asgi_application()
 
-from config.otel import configure_tracing  # noqa: E402
+from core.tracing import configure_tracing  # noqa: E402
 
 configure_tracing()  # spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
@@ -18,7 +18,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from assistant.routing import websocket_urlpatterns  # noqa: E402
+from assistant.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 
 def websocket_allowed_origins() -> list[str]:
@@ -31,9 +31,7 @@ def websocket_allowed_origins() -> list[str]:
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), websocket_allowed_origins()
-        ),
+        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), websocket_allowed_origins()),
     }
 )
 

@@ -61,7 +61,7 @@ PRODUCTION = DJANGO_ENV == "production"
 _INSECURE_SECRET_KEY = "django-insecure-demo-only-do-not-use-in-production"
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or _INSECURE_SECRET_KEY
 if PRODUCTION:
-    from config.secret_key import secret_key_problem
+    from core.secret_key import secret_key_problem
 
     if problem := secret_key_problem(SECRET_KEY):
         raise ImproperlyConfigured(
@@ -72,9 +72,7 @@ if PRODUCTION:
 # Production never runs with DEBUG, whatever DJANGO_DEBUG says.
 DEBUG = False if PRODUCTION else env_bool("DJANGO_DEBUG", True)
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # --- Applications --------------------------------------------------------------------
@@ -99,12 +97,13 @@ INSTALLED_APPS = [
     "orders",
     "knowledge",
     "assistant",
+    "demo",  # the demo shop page and `manage.py load_demo`
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    # Request ID, request span and request log line (config/middleware.py).
-    "config.middleware.RequestContextMiddleware",
+    # Request ID, request span and request log line (core/middleware.py).
+    "core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -162,7 +161,7 @@ _database = dj_database_url.parse(
 )
 if _scheme != "sqlite":
     # A database that does not answer fails a request within seconds (a JSON 503, see
-    # config/exceptions.py), not after the OS's TCP timeout. libpq's minimum is 2 s.
+    # core/exceptions.py), not after the OS's TCP timeout. libpq's minimum is 2 s.
     _database.setdefault("OPTIONS", {})["connect_timeout"] = max(2, int(env_float("DATABASE_CONNECT_TIMEOUT", 2)))
 if _scheme != "sqlite" and env_bool("DATABASE_POOL", True):
     # A connection pool per process (psycopg_pool through Django's "pool" option): a chat
@@ -189,8 +188,7 @@ if _scheme == "sqlite":
     # threads (concurrent cancellations, live servers) share it with real locking. One
     # file per test process: several test runs on one machine never collide.
     _database["TEST"] = {
-        "NAME": env_str("DATABASE_TEST_NAME")
-        or os.path.join(tempfile.gettempdir(), f"assistant-test-{os.getpid()}.sqlite3")
+        "NAME": env_str("DATABASE_TEST_NAME") or os.path.join(tempfile.gettempdir(), f"assistant-test-{os.getpid()}.sqlite3")
     }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -282,19 +280,19 @@ AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=ADMIN_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The client address by the rate limits' TRUSTED_PROXIES rule (assistant/chat_limits.py).
-AXES_CLIENT_IP_CALLABLE = "assistant.throttles.login_client_ip"
+# The client address by the TRUSTED_PROXIES rule (core/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.login_client_ip"
 AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
 
 # --- REST framework and OpenAPI --------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],  # too-deep JSON is a 400, not a 500
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],  # too-deep JSON is a 400, not a 500
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -351,13 +349,13 @@ if PRODUCTION:
 # --- Logging ---------------------------------------------------------------------------
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-# structlog (config/logs.py): one JSON object per line in production, readable console
+# structlog (core/logs.py): one JSON object per line in production, readable console
 # lines in the demo; request_id, session_id and trace_id on every line; personal data
 # (emails, phone and card numbers) redacted.
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "console").lower()
 if LOG_FORMAT not in {"json", "console"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or console")
-from config.logs import logging_config  # noqa: E402
+from core.logs import logging_config  # noqa: E402
 
 LOGGING = logging_config(json=LOG_FORMAT == "json", level=LOG_LEVEL)
 
@@ -376,6 +374,9 @@ ORDER_API_READ_RETRIES = int(env_float("ORDER_API_READ_RETRIES", 2))
 ORDER_CIRCUIT_FAILURE_THRESHOLD = int(env_float("ORDER_CIRCUIT_FAILURE_THRESHOLD", 5))
 ORDER_CIRCUIT_COOLDOWN_SECONDS = env_float("ORDER_CIRCUIT_COOLDOWN_SECONDS", 30.0)
 
+# Semantic search beside the lexical one (docs/knowledge-base.md). The model ships in
+# requirements.txt, so true needs no other install; it is not the default yet (see the doc's
+# known gaps: three demo conversations it answers worse).
 ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", False)
 
 # Knowledge base search (knowledge/search/). Below this confidence (0..1) the assistant
@@ -395,7 +396,7 @@ KB_INDEX_RECHECK_SECONDS = env_float("KB_INDEX_RECHECK_SECONDS", 2.0)
 # The shop's name, as the assistant introduces itself.
 SHOP_NAME = env_str("SHOP_NAME", "Northwind Goods")
 
-# --- Identity checks (assistant/agents/identity.py) --------------------------------------
+# --- Identity checks (assistant/engine/agents/identity.py) -------------------------------
 
 # How long a conversation's proof of owning an order lasts; an action after that asks for
 # the email again.
@@ -411,7 +412,7 @@ IDENTITY_MAX_FAILURES_PER_ADDRESS = int(env_float("IDENTITY_MAX_FAILURES_PER_ADD
 IDENTITY_ADDRESS_WINDOW_MINUTES = env_float("IDENTITY_ADDRESS_WINDOW_MINUTES", 60)
 
 
-# --- Chat rate limits (assistant/chat_limits.py) ----------------------------------------
+# --- Chat rate limits (assistant/ratelimit/chat.py) --------------------------------------
 
 # Chat turns per client IP and per conversation, over POST /chat and the websocket
 # together; "off" disables one. Counted in the cache (Redis: across all processes).
@@ -423,18 +424,19 @@ CHAT_RATE_LIMIT_SESSION = env_str("CHAT_RATE_LIMIT_SESSION", "60/min")
 # Addresses/CIDRs of the reverse proxies in front of the app (comma-separated). Only when
 # the direct peer is one of them is X-Forwarded-For read for the client's IP.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-from assistant.chat_limits import parse_rate, parse_trusted_proxies  # noqa: E402
+from assistant.ratelimit.chat import parse_rate  # noqa: E402
+from core.client_ip import parse_trusted_proxies  # noqa: E402
 
 parse_rate(CHAT_RATE_LIMIT_IP), parse_rate(CHAT_RATE_LIMIT_SESSION)  # fail at start-up, not per request
 parse_trusted_proxies(tuple(TRUSTED_PROXIES))
 
-# --- /metrics (config/metrics_access.py) -------------------------------------------------
+# --- /metrics (core/metrics_access.py) ---------------------------------------------------
 
 # Addresses/CIDRs that may read /metrics ("*": anyone), and a token that lets a scraper in
 # from anywhere with "Authorization: Bearer <token>". Production: loopback only by default.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1" if PRODUCTION else "*")
 METRICS_TOKEN = env_str("METRICS_TOKEN")
-from config.metrics_access import parse_allowed  # noqa: E402
+from core.metrics_access import parse_allowed  # noqa: E402
 
 parse_allowed(tuple(METRICS_ALLOWED_IPS))  # a typo stops the process at start-up
 
@@ -464,7 +466,7 @@ CORS_ALLOW_HEADERS = (*default_headers, "x-session-token")
 CHAT_WS_RATE_BURST = env_float("CHAT_WS_RATE_BURST", 10)
 CHAT_WS_RATE_PER_SECOND = env_float("CHAT_WS_RATE_PER_SECOND", 1.0)
 CHAT_WS_FLOOD_STRIKES = int(env_float("CHAT_WS_FLOOD_STRIKES", 10))
-# Open chat websockets per client address (assistant/connection_limits.py; 0: no cap),
+# Open chat websockets per client address (assistant/ratelimit/connections.py; 0: no cap),
 # counted in the cache (Redis: across processes). The count expires this many seconds
 # after the address last tried to connect, so a crashed process does not leak it.
 CHAT_WS_MAX_CONNECTIONS_PER_IP = int(env_float("CHAT_WS_MAX_CONNECTIONS_PER_IP", 20))

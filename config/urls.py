@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health, metrics_access
+from core import health, metrics_access
 
 # An error outside a DRF view (a middleware, say) still answers the API in JSON.
-handler500 = "config.exceptions.server_error"
+handler500 = "core.exceptions.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/orders/", include("orders.urls")),
     # django-prometheus's view, for allowed addresses or the bearer token only.
     path("metrics", metrics_access.metrics, name="prometheus-django-metrics"),
-    path("", include("assistant.urls")),
+    path("", include("assistant.api.urls")),
+    path("", include("demo.urls")),
 ]

@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
 
-from config.otel import configure_tracing  # noqa: E402
+from core.tracing import configure_tracing  # noqa: E402
 
 configure_tracing()  # spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
 

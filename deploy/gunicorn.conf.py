@@ -16,7 +16,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
-accesslog = None  # config.middleware writes one structured line per request
+accesslog = None  # core.middleware writes one structured line per request
 
 
 def child_exit(server, worker):

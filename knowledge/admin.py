@@ -4,8 +4,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from knowledge.models import FAQEntry
-from knowledge.search.index import holder
-from knowledge.selectors import faq_confidence_threshold, faq_ranked
+from knowledge.selectors import faq_confidence_threshold, faq_known_products, faq_query_explained, faq_ranked
 from knowledge.services import faq_entries_publish, faq_entries_unpublish, faq_entry_save
 
 
@@ -61,14 +60,14 @@ class FAQEntryAdmin(admin.ModelAdmin):
                 for i, r in enumerate(ranked, start=1)
                 if entries.get(r.entry_id) is not None
             ]
-            explanation = holder.get().explain(question)
+            explanation = faq_query_explained(query=question)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Try a question",
             "question": question,
             "product": product,
-            "products": holder.get().product_names,
+            "products": faq_known_products(),
             "results": results,
             "explanation": explanation,
             "threshold": faq_confidence_threshold(),

@@ -63,9 +63,7 @@ def load_evaluation_set(path: Path) -> tuple[list[tuple[str, int]], list[str]]:
         if pk is None and item.get("expected_pk") in known_pks:
             pk = item["expected_pk"]
         if pk is None:
-            raise EvaluationSetError(
-                f"answerable item {number}: no FAQ entry with question {item.get('expected_question')!r}"
-            )
+            raise EvaluationSetError(f"answerable item {number}: no FAQ entry with question {item.get('expected_question')!r}")
         labelled.append((str(item["question"]), pk))
     unanswerable = [str(q) for q in data.get("unanswerable", [])]
     return labelled, unanswerable

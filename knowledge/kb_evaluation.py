@@ -71,13 +71,16 @@ class KBFigures:
 
 TABLE_HEADER = (
     "| knowledge base | questions | top-1 | top-3 | correct and confident | confidently wrong | "
-    "\"I don't know\", entry left out | \"I don't know\", set's unanswerable |\n|---|---|---|---|---|---|---|---|"
+    '"I don\'t know", entry left out | "I don\'t know", set\'s unanswerable |\n|---|---|---|---|---|---|---|---|'
 )
 
 
 def _vectors(kb: LabelledKB) -> np.ndarray:
-    texts = [emb.entry_embedding_text(question=e.question, keywords=e.keywords, product=e.product) for e in kb.entries]
-    return emb.embed_texts(texts)
+    texts = [
+        emb.entry_embedding_texts(question=e.question, answer=e.answer, keywords=e.keywords, product=e.product)
+        for e in kb.entries
+    ]
+    return emb.embed_entry_texts(texts)
 
 
 def _ask(index, kb_name: str, kind: str, question: str, expected: int | None) -> Asked:
@@ -140,14 +143,12 @@ def collect(
 
 def scores(asked: list[Asked], *, semantic: bool, model: dict | None = None) -> np.ndarray:
     """The confidence of each question's top hit under ``model`` (default: the shipped one)."""
-    mode = confidence.mode_name(semantic)
     out = np.zeros(len(asked))
     for i, a in enumerate(asked):
         if not a.features:
             continue
         feats = {k: np.asarray([v]) for k, v in a.features.items()}
-        p = confidence.probability(feats, mode, model=model)
-        out[i] = float(p[0]) if p is not None else a.features.get("fused", 0.0)
+        out[i] = float(confidence.hit_scores(feats, semantic=semantic, model=model)[0])
     # As faq_search reports it (rounded to 4 places), so the threshold cuts exactly where the service's does.
     return np.round(out, 4)
 

@@ -25,7 +25,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.search.index import EntryText
+from knowledge.search.entries import EntryText
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_FAQ = ROOT / "fixtures" / "demo_faq.json"

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from knowledge.search.versioning import kb_version_bump
+from knowledge.versioning import kb_version_bump
 
 
 class FAQEntryQuerySet(models.QuerySet):
@@ -39,12 +39,8 @@ class FAQEntry(models.Model):
     question = models.CharField(max_length=500)
     answer = models.TextField(blank=True)
     category = models.CharField(max_length=100, blank=True, db_index=True)
-    product = models.CharField(
-        max_length=200, blank=True, db_index=True, help_text="Leave blank for shop-wide answers."
-    )
-    keywords = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated words customers use for this topic."
-    )
+    product = models.CharField(max_length=200, blank=True, db_index=True, help_text="Leave blank for shop-wide answers.")
+    keywords = models.CharField(max_length=500, blank=True, help_text="Comma-separated words customers use for this topic.")
     is_published = models.BooleanField(default=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Indexed: the search's version check and its changed-entries query read the newest rows.

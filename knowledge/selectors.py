@@ -88,6 +88,11 @@ def faq_known_products() -> list[str]:
     return list(holder.get().product_names)
 
 
+def faq_query_explained(*, query: str) -> dict:
+    """How the search reads ``query``: its terms with their alternatives, and any typo corrections (for staff tools)."""
+    return holder.get().explain(query)
+
+
 def product_match(*, text: str) -> str | None:
     """The canonical name of the product ``text`` refers to ("the smart watch" -> "Pulse Smartwatch"), or None."""
     if not isinstance(text, str) or not text.strip():

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from knowledge.models import FAQEntry
+from knowledge.search.embedding_store import embeddings_store_for
 from knowledge.search.embeddings import embeddings_enabled
-from knowledge.search.index import EntryText
+from knowledge.search.entries import EntryText
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,6 @@ def _entry_text(entry: FAQEntry) -> EntryText:
 def _embed(entries: list[FAQEntry], *, show_progress: bool = False) -> int:
     if not embeddings_enabled() or not entries:
         return 0
-    from knowledge.search.embedding_store import embeddings_store_for
-
     return embeddings_store_for([_entry_text(e) for e in entries], show_progress=show_progress)
 
 
@@ -91,7 +90,9 @@ def _validated(raw: object, row: int, errors: list[str]) -> dict | None:
         errors.append(f"row {row}: expected an object with question and answer")
         return None
     before = len(errors)
-    clean = {name: _as_text(raw.get(name), name, errors, row) for name in ("question", "answer", "category", "product", "keywords")}
+    clean = {
+        name: _as_text(raw.get(name), name, errors, row) for name in ("question", "answer", "category", "product", "keywords")
+    }
     published = raw.get("is_published", True)
     if isinstance(published, str):
         lowered = published.strip().lower()

@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from knowledge.models import FAQEntry
-from knowledge.search.versioning import kb_version_bump
+from knowledge.versioning import kb_version_bump
 
 
 @receiver(post_save, sender=FAQEntry, dispatch_uid="knowledge-faq-saved")

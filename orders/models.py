@@ -4,25 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from orders.policies import validate_order_id
-
-
-class OrderStatus(models.TextChoices):
-    PLACED = "placed", "Placed"
-    PROCESSING = "processing", "Processing"
-    SHIPPED = "shipped", "Shipped"
-    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
+from orders.domain import OrderStatus, validate_order_id
 
 
 class Order(models.Model):
     order_id = models.CharField(max_length=8, unique=True, validators=[validate_order_id])
     customer_name = models.CharField(max_length=200)
     customer_email = models.EmailField()
-    status = models.CharField(
-        max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True)
     placed_at = models.DateTimeField(default=timezone.now, db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     eta = models.DateField(null=True, blank=True, help_text="Estimated delivery date.")
@@ -89,9 +78,7 @@ class CancellationAudit(models.Model):
     reason = models.CharField(max_length=32, blank=True)
     channel = models.CharField(max_length=16, db_index=True)
     session_id = models.CharField(max_length=128, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_by = models.CharField(max_length=200, blank=True, help_text="Free text the caller sent.")
     idempotency_key = models.CharField(max_length=255, blank=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from orders.clients.base import OrderItemRecord, OrderNotFound, OrderRecord
+from orders.domain import OrderItemRecord, OrderNotFound, OrderRecord
 from orders.models import Order
 
 
@@ -18,9 +18,7 @@ def order_to_record(order: Order) -> OrderRecord:
         total=order.total,
         currency=order.currency,
         items=tuple(
-            OrderItemRecord(
-                product_name=item.product_name, sku=item.sku, quantity=item.quantity, unit_price=item.unit_price
-            )
+            OrderItemRecord(product_name=item.product_name, sku=item.sku, quantity=item.quantity, unit_price=item.unit_price)
             for item in order.items.all()
         ),
     )

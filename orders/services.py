@@ -1,29 +1,27 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.session_hash import session_hash, without_session_id
-from orders.clients.base import (
+from core.session_hash import session_hash, without_session_id
+from orders.domain import (
     CancelOutcome,
     CancelStatus,
     IdempotencyKeyReused,
     OrderNotFound,
+    OrderStatus,
     Requester,
+    cancellation_refusal,
 )
-from orders.clients.codec import outcome_from_dict, outcome_to_dict
-from orders.models import CancellationAudit, IdempotencyRecord, Order, OrderStatus
-from orders.policies import cancellation_window_open
+from orders.models import CancellationAudit, IdempotencyRecord, Order
 from orders.selectors import order_to_record
+from orders.wire import outcome_from_dict, outcome_to_dict
 
 logger = logging.getLogger(__name__)
-
-# Statuses from which a customer may still cancel; later ones need a return instead.
-CANCELLABLE_STATUSES = (OrderStatus.PLACED, OrderStatus.PROCESSING)
 
 
 def idempotency_scope(requester: Requester) -> str:
@@ -74,17 +72,16 @@ def _order_cancel_once(*, order_id: str, requester: Requester, key: str, scope: 
                 return outcome_from_dict(record.response, replayed=True)
 
         now = timezone.now()
-        if order.status == OrderStatus.CANCELLED:
-            outcome_status, reason = CancelStatus.ALREADY_CANCELLED, "cancelled"
-        elif order.status not in CANCELLABLE_STATUSES:
-            outcome_status, reason = CancelStatus.NOT_CANCELLABLE, order.status
-        elif not cancellation_window_open(placed_at=order.placed_at, now=now):
-            outcome_status, reason = CancelStatus.NOT_CANCELLABLE, "window_expired"
-        else:
+        refusal = cancellation_refusal(status=order.status, placed_at=order.placed_at, now=now)
+        if refusal is None:
             order.status = OrderStatus.CANCELLED
             order.cancelled_at = now
             order.save(update_fields=["status", "cancelled_at", "updated_at"])
             outcome_status, reason = CancelStatus.CANCELLED, ""
+        elif order.status == OrderStatus.CANCELLED:
+            outcome_status, reason = CancelStatus.ALREADY_CANCELLED, refusal
+        else:
+            outcome_status, reason = CancelStatus.NOT_CANCELLABLE, refusal
 
         order = Order.objects.prefetch_related("items").get(pk=order.pk)
         outcome = CancelOutcome(
@@ -95,9 +92,7 @@ def _order_cancel_once(*, order_id: str, requester: Requester, key: str, scope: 
         )
         _audit_write(order=order, outcome=outcome, requester=requester, key=key, now=now)
         if key:
-            IdempotencyRecord.objects.create(
-                scope=scope, key=key, order_id=order_id, response=outcome_to_dict(outcome)
-            )
+            IdempotencyRecord.objects.create(scope=scope, key=key, order_id=order_id, response=outcome_to_dict(outcome))
 
     logger.info(
         "order cancel %s",
@@ -107,7 +102,7 @@ def _order_cancel_once(*, order_id: str, requester: Requester, key: str, scope: 
     return outcome
 
 
-def _audit_write(*, order: Order, outcome: CancelOutcome, requester: Requester, key: str, now) -> None:
+def _audit_write(*, order: Order, outcome: CancelOutcome, requester: Requester, key: str, now: datetime) -> None:
     user_id = requester.user_id
     # An unknown user ID must not roll the cancellation back on a foreign-key check.
     if user_id is not None and not get_user_model().objects.filter(pk=user_id).exists():
@@ -117,7 +112,7 @@ def _audit_write(*, order: Order, outcome: CancelOutcome, requester: Requester, 
         outcome=outcome.status,
         reason=outcome.reason,
         channel=requester.channel[:16],
-        session_id=session_hash(requester.session_id),  # never the raw ID: config/session_hash.py
+        session_id=session_hash(requester.session_id),  # never the raw ID: core/session_hash.py
         user_id=user_id,
         api_key_id=requester.api_key_id,
         requested_by=requester.requested_by[:200],

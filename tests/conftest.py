@@ -12,6 +12,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 
 IN_CI = bool(os.environ.get("CI"))
@@ -73,6 +74,21 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def anyio_backend():
+    """Async tests (``pytest.mark.anyio``) run on asyncio, as daphne does."""
+    return "asyncio"
+
+
+@pytest.fixture
+def in_memory_layer(settings):
+    """A fresh in-memory channel layer for the test: its queues belong to the test's event loop."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture

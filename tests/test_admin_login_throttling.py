@@ -24,15 +24,11 @@ def _fast_hasher(settings):
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_user(
-        username="sam", password="right-password-123", is_staff=True, is_superuser=True
-    )
+    return django_user_model.objects.create_user(username="sam", password="right-password-123", is_staff=True, is_superuser=True)
 
 
 def log_in(client, username: str, password: str, address: str = ATTACKER):
-    return client.post(
-        LOGIN, {"username": username, "password": password, "next": f"/{settings.ADMIN_URL}"}, REMOTE_ADDR=address
-    )
+    return client.post(LOGIN, {"username": username, "password": password, "next": f"/{settings.ADMIN_URL}"}, REMOTE_ADDR=address)
 
 
 def logged_in(client) -> bool:

@@ -51,8 +51,13 @@ def test_admin_pages_are_refused_to_anonymous_users(client, one_of_each, model):
 
 def test_conversation_page_shows_the_transcript_with_agent_and_handover(staff_client):
     conversation = ConversationFactory(session_id="transcript")
-    MessageFactory(conversation=conversation, role="assistant", content="Done: cancelled.", agent="OrderCancellationAgent",
-                   handover="OrchestratorAgent → OrderCancellationAgent")
+    MessageFactory(
+        conversation=conversation,
+        role="assistant",
+        content="Done: cancelled.",
+        agent="OrderCancellationAgent",
+        handover="OrchestratorAgent → OrderCancellationAgent",
+    )
     html = staff_client.get(reverse("admin:assistant_conversation_change", args=[conversation.pk])).content.decode()
     assert "Done: cancelled." in html
     assert "OrderCancellationAgent" in html

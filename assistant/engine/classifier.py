@@ -27,8 +27,19 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.jsonl import jsonl_rows
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from sklearn.pipeline import Pipeline  # scikit-learn has no type information: Any to mypy
+
+    _Floats = NDArray[np.float64]
 
 logger = logging.getLogger(__name__)
 
@@ -94,31 +105,22 @@ def load_examples(split: str | None = None, path: Path = DATA_FILE, *, fine: boo
     ``fine``: the model's label (a row's ``intent`` where the file's ``label`` is the older,
     coarser ``other``).
     """
-    examples = []
+    examples: list[tuple[str, str]] = []
     if not path.exists():
         return examples
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if split is None or row.get("split", "train") == split:
-                examples.append((row["text"], row.get("intent", row["label"]) if fine else row["label"]))
+    for _, row in jsonl_rows(path):
+        if split is None or row.get("split", "train") == split:
+            examples.append((row["text"], row.get("intent", row["label"]) if fine else row["label"]))
     return examples
 
 
 def training_examples() -> list[tuple[str, str]]:
     """Every training line; the held-out splits are never trained on. A request for a
     person is read by a rule before the model, so those lines teach it nothing."""
-    return [
-        pair
-        for path in TRAINING_FILES
-        for pair in load_examples("train", path, fine=True)
-        if pair[1] in INTENT_LABELS
-    ]
+    return [pair for path in TRAINING_FILES for pair in load_examples("train", path, fine=True) if pair[1] in INTENT_LABELS]
 
 
-def build_model(examples: list[tuple[str, str]]):
+def build_model(examples: list[tuple[str, str]]) -> Pipeline:
     """Fit the pipeline on ``(text, label)`` pairs."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -136,9 +138,7 @@ def build_model(examples: list[tuple[str, str]]):
             ),
         ]
     )
-    model = Pipeline(
-        [("features", features), ("classifier", LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced"))]
-    )
+    model = Pipeline([("features", features), ("classifier", LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced"))])
     texts, labels = zip(*examples)
     model.fit(list(texts), list(labels))
     return model
@@ -154,14 +154,15 @@ class CompiledIntentModel:
     the pipeline to 1e-9).
     """
 
-    def __init__(self, pipeline):
+    def __init__(self, pipeline: Pipeline) -> None:
         import numpy as np
 
         classifier = pipeline.named_steps["classifier"]
         self.classes = [str(label) for label in classifier.classes_]
-        self.intercept = np.asarray(classifier.intercept_, dtype=float)
+        self.intercept: _Floats = np.asarray(classifier.intercept_, dtype=float)
         coef = np.asarray(classifier.coef_, dtype=float)
-        self.blocks = []
+        # Per vectorizer: its analyzer, vocabulary (term -> column), IDF vector and weights.
+        self.blocks: list[tuple[Callable[[str], list[str]], dict[str, int], _Floats, _Floats]] = []
         offset = 0
         for _, vectorizer in pipeline.named_steps["features"].transformer_list:
             size = len(vectorizer.vocabulary_)
@@ -172,18 +173,18 @@ class CompiledIntentModel:
             offset += size
         self._np = np
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_np", None)  # a module does not pickle; it is imported again on load
         return state
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         import numpy as np
 
         self.__dict__.update(state)
         self._np = np
 
-    def predict_proba(self, text: str):
+    def predict_proba(self, text: str) -> _Floats:
         np = self._np
         scores = self.intercept.copy()
         for analyzer, vocabulary, idf, weights in self.blocks:
@@ -201,7 +202,8 @@ class CompiledIntentModel:
             scores += values @ weights[indices]
         scores -= scores.max()
         exp = np.exp(scores)
-        return exp / exp.sum()
+        probabilities: _Floats = exp / exp.sum()
+        return probabilities
 
 
 # Bump when build_model or prepare changes in a way the data's hash does not show.
@@ -249,11 +251,11 @@ def _load_or_train() -> CompiledIntentModel:
     logger.info("routing model trained", extra={"duration_ms": round((time.perf_counter() - started) * 1000)})
     if path is not None:
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             # Written under a temporary name and renamed: another process never reads half a file.
-            with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
-                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as temporary:
+                pickle.dump(model, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary.name, path)
         except OSError:
             logger.warning("could not cache the routing model in %s", directory)
     return model

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -104,7 +104,7 @@ class PendingRequest:
     def order_id(self) -> str:
         return self.order_ids[0] if self.order_ids else ""
 
-    def as_fields(self) -> dict:
+    def as_fields(self) -> dict[str, Any]:
         return {
             "pending_intent": self.intent.value,
             "pending_slot": self.slot.value,
@@ -120,7 +120,9 @@ class PendingRequest:
         }
 
     @classmethod
-    def from_fields(cls, *, intent: str, slot: str, order_id: str, data: dict, since: datetime | None) -> "PendingRequest | None":
+    def from_fields(
+        cls, *, intent: str, slot: str, order_id: str, data: dict[str, Any], since: datetime | None
+    ) -> "PendingRequest | None":
         if not intent or not slot:
             return None
         try:

@@ -14,8 +14,8 @@ sends it to the right agent, so it counts as right (the strict figures are repor
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from assistant.engine.classifier import CLINC_FILE, INTENT_LABELS, LABELS
 from assistant.engine.nlu import Understanding, understand
 from assistant.engine.orchestrator import decide_intent
 from assistant.engine.state import ConversationState
+from core.jsonl import JsonlError, jsonl_rows
 
 LEGACY_LABELS = ("cancel", "track", "product", "other")
 FALLBACK_LABELS = ("out_of_scope", "smalltalk")
@@ -48,7 +49,7 @@ class RoutingReport:
     labels: tuple[str, ...] = INTENT_LABELS
     total: int = 0
     correct: int = 0
-    confusion: Counter = field(default_factory=Counter)  # (expected, predicted) -> count
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, predicted) -> count
     mistakes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -72,7 +73,7 @@ class RoutingReport:
         actual = self.support(label)
         return self.confusion[(label, label)] / actual if actual else 0.0
 
-    def macro_recall(self, labels=GOAL_LABELS) -> float:
+    def macro_recall(self, labels: Sequence[str] = GOAL_LABELS) -> float:
         present = [label for label in labels if self.support(label)]
         return sum(self.recall(label) for label in present) / len(present) if present else 0.0
 
@@ -99,14 +100,10 @@ def read_labelled_file(path: Path, *, split: str | None = None) -> list[tuple[st
                 raise EvaluationFileError("the CSV needs a header with the columns text,label")
             raw = [(i + 2, row) for i, row in enumerate(reader)]
     else:
-        raw = []
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    try:
-                        raw.append((number, json.loads(line)))
-                    except json.JSONDecodeError as exc:
-                        raise EvaluationFileError(f"line {number}: not JSON ({exc.msg})") from None
+        try:
+            raw = list(jsonl_rows(path))
+        except JsonlError as exc:
+            raise EvaluationFileError(str(exc)) from None
     for number, row in raw:
         if split and row.get("split", split) != split:
             continue
@@ -157,7 +154,10 @@ def routing_predict(text: str) -> str:
     return legacy_label(*routed_intent(text))
 
 
-def evaluate_routing(rows: list[tuple[str, str]], progress=None) -> RoutingReport:
+def evaluate_routing(
+    rows: list[tuple[str, str]],
+    progress: Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]] | None = None,
+) -> RoutingReport:
     legacy = all(label in LEGACY_LABELS for _, label in rows)
     report = RoutingReport(labels=LEGACY_LABELS if legacy else INTENT_LABELS)
     iterator = progress(rows) if progress else rows

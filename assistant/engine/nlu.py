@@ -11,35 +11,55 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.engine.classifier import classify_intent
+from orders.domain import find_order_ids
 
-# "ORD-4567", "ord 4567", "ORD4567", "ORD_4567", "ORD #4567": the ORD prefix makes any
-# digit run an order number attempt, so wrong lengths are reported, not ignored.
-_ORD_PREFIXED = re.compile(r"(?<![A-Za-z0-9])ORD(?:ER)?\s*[-_#:]?\s*#?\s*(\d+)(?![\d])", re.IGNORECASE)
-# "order #4567", "order number 4567", "order no. 4567", "order 4567": the word "order"
-# counts only with a number marker or exactly four digits, so "order 2 lamps" is not one.
-_ORDER_WORD = re.compile(
-    # "my order number is 4549", "the order # is 4567", "order id = 4567"
-    r"\border\s*(?:number|num|no\.?|nr\.?|id|#)\s*(?:is|was|=)\s*[:#]?\s*(\d+)\b"
-    r"|\border(?:\s+(?:number|num|no\.?|nr\.?|id|#))?\s*[:#]\s*(\d+)\b"
-    r"|\border\s+(?:number|num|no\.?|nr\.?|id)\s*[:#]?\s*(\d+)\b"
-    r"|\border\s+(\d{4})\b(?!\s*(?:x|pcs|items|units))",
-    re.IGNORECASE,
-)
-_HASH_NUMBER = re.compile(r"(?<![\w#])#\s?(\d{3,6})\b")
 _BARE_NUMBER = re.compile(r"(?<![\w.,$€£-])(\d{3,6})(?![\w.,%])")
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 _WORD = re.compile(r"[a-z0-9']+")
+# Smart quotes and dashes from phones and word processors, as plain ones.
+_PLAIN_PUNCTUATION = str.maketrans("’‘“”–—", "''\"\"--")
 
 _YES = {
-    "yes", "y", "yeah", "yep", "yup", "ya", "yea", "yes.", "sure", "ok", "okay", "k", "correct",
-    "confirm", "confirmed", "affirmative", "absolutely", "definitely", "si", "ja", "oui",
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "yup",
+    "ya",
+    "yea",
+    "yes.",
+    "sure",
+    "ok",
+    "okay",
+    "k",
+    "correct",
+    "confirm",
+    "confirmed",
+    "affirmative",
+    "absolutely",
+    "definitely",
+    "si",
+    "ja",
+    "oui",
 }
 _YES_PHRASES = ("go ahead", "do it", "that's right", "thats right", "that is right", "please do", "yes please")
 _NO = {"no", "n", "nope", "nah", "don't", "dont", "nein", "non"}
 _NO_PHRASES = (
-    "never mind", "nevermind", "forget it", "don't cancel", "dont cancel", "do not cancel", "changed my mind",
-    "keep it", "keep the order", "no thanks", "no thank you", "not that one", "wrong order", "leave it",
+    "never mind",
+    "nevermind",
+    "forget it",
+    "don't cancel",
+    "dont cancel",
+    "do not cancel",
+    "changed my mind",
+    "keep it",
+    "keep the order",
+    "no thanks",
+    "no thank you",
+    "not that one",
+    "wrong order",
+    "leave it",
 )
 # Words that take a request back, whatever was asked: the pending request closes.
 _WITHDRAWAL = re.compile(
@@ -94,12 +114,11 @@ _ORDER_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _MENTIONS_EMAIL = re.compile(r"\b(e-?mail|mail address|address)\b", re.IGNORECASE)
-_TRACK_CUE = re.compile(
-    r"\b(where|when|track\w*|status|arriv\w*|ship(?:ped|ping)?|deliver\w*|eta|dispatch\w*)\b", re.IGNORECASE
-)
+_TRACK_CUE = re.compile(r"\b(where|when|track\w*|status|arriv\w*|ship(?:ped|ping)?|deliver\w*|eta|dispatch\w*)\b", re.IGNORECASE)
 _PERSON = r"(?:human|human being|person|real person|real human|agent|live agent|representative|rep|someone|somebody|operator|manager|supervisor|staff|colleague)"
 _WANTS_HUMAN = re.compile(
-    r"\b(?:talk|speak|chat|connect|transfer|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+(?:a\s+|an\s+|the\s+|your\s+|some\s+|real\s+)?" + _PERSON
+    r"\b(?:talk|speak|chat|connect|transfer|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+(?:a\s+|an\s+|the\s+|your\s+|some\s+|real\s+)?"
+    + _PERSON
     + r"|\b(?:want(?:ed)?|need(?:ed)?|get|give me|request(?:ed)?|ask(?:ed|ing)? for)\s+(?:to\s+(?:talk|speak)\s+to\s+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|representative)\b"
     r"|\b(?:real person|live agent|actual person|human being|human agent)\b"
     r"|\b(?:an?\s+)?(?:real\s+)?(?:human|person|agent|representative)\s+(?:again\s+)?(?:please|pls|plz|now)\b"
@@ -207,43 +226,8 @@ class Understanding:
 
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    # Smart quotes and dashes from phones and word processors.
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    text = text.translate(_PLAIN_PUNCTUATION)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def canonical_order_id(digits: str) -> str:
-    return f"ORD-{digits}"
-
-
-def extract_order_ids(text: str) -> tuple[list[str], list[str]]:
-    """Valid order IDs (canonical form, in order of appearance) and malformed attempts."""
-    found: list[tuple[int, str, bool]] = []
-    taken: list[tuple[int, int]] = []
-    for match in _ORD_PREFIXED.finditer(text):
-        digits = match.group(1)
-        found.append((match.start(), digits, len(digits) == 4))
-        taken.append(match.span())
-    for pattern in (_ORDER_WORD, _HASH_NUMBER):
-        for match in pattern.finditer(text):
-            if any(start <= match.start() < end for start, end in taken):
-                continue
-            digits = next(g for g in match.groups() if g)
-            found.append((match.start(), digits, len(digits) == 4))
-            taken.append(match.span())
-    found.sort()
-    valid: list[str] = []
-    malformed: list[str] = []
-    for _, digits, ok in found:
-        if ok:
-            order_id = canonical_order_id(digits)
-            if order_id not in valid:
-                valid.append(order_id)
-        else:
-            attempt = f"ORD-{digits}"
-            if attempt not in malformed:
-                malformed.append(attempt)
-    return valid, malformed
 
 
 def _is_affirmative(words: list[str], lowered: str) -> bool:
@@ -263,11 +247,23 @@ def _is_negative(words: list[str], lowered: str) -> bool:
 
 # What an order question that is not a return, exchange, refund or change is about.
 _ORDER_TOPICS = (
-    ("order_info", re.compile(r"\b(?:what (?:did|have) i (?:order|buy|bought)|what(?:'s| is| was) in (?:my|the|this) (?:order|parcel|package)"
-                              r"|how much (?:did i pay|was (?:it|my order|the order))|what (?:items|products)|which items|when did i (?:order|place)"
-                              r"|(?:total|price) of (?:my|the) order)\b", re.I)),
-    ("delivery", re.compile(r"\b(?:late|overdue|delayed|damaged|broken|crushed|missing|never (?:got|received|arrived|came)|not (?:received|arrived)"
-                            r"|wrong (?:item|product|size|colou?r)|says (?:it was )?delivered|(?:hasn'?t|has not|haven'?t|didn'?t|did not) (?:come|arrived|shown up|turned up|been delivered)|still not here)\b", re.I)),
+    (
+        "order_info",
+        re.compile(
+            r"\b(?:what (?:did|have) i (?:order|buy|bought)|what(?:'s| is| was) in (?:my|the|this) (?:order|parcel|package)"
+            r"|how much (?:did i pay|was (?:it|my order|the order))|what (?:items|products)|which items|when did i (?:order|place)"
+            r"|(?:total|price) of (?:my|the) order)\b",
+            re.I,
+        ),
+    ),
+    (
+        "delivery",
+        re.compile(
+            r"\b(?:late|overdue|delayed|damaged|broken|crushed|missing|never (?:got|received|arrived|came)|not (?:received|arrived)"
+            r"|wrong (?:item|product|size|colou?r)|says (?:it was )?delivered|(?:hasn'?t|has not|haven'?t|didn'?t|did not) (?:come|arrived|shown up|turned up|been delivered)|still not here)\b",
+            re.I,
+        ),
+    ),
     ("complaint", re.compile(r"\b(?:complain\w*|complaint|not happy|unhappy|disappointed|terrible|awful|rude|worst)\b", re.I)),
 )
 
@@ -285,8 +281,15 @@ def _order_reference(text: str) -> str:
     if not match:
         return ""
     word = next(g for g in match.groups() if g).lower()
-    return {"1st": "first", "2nd": "second", "3rd": "third", "latter": "last", "former": "first",
-            "previous": "other", "earlier": "other"}.get(word, word)
+    return {
+        "1st": "first",
+        "2nd": "second",
+        "3rd": "third",
+        "latter": "last",
+        "former": "first",
+        "previous": "other",
+        "earlier": "other",
+    }.get(word, word)
 
 
 def _request_kind(text: str, *, withdrawal: bool) -> str:
@@ -302,7 +305,7 @@ def understand(text: str) -> Understanding:
     normalized = normalize(text)
     lowered = normalized.lower()
     words = _WORD.findall(lowered)
-    order_ids, malformed = extract_order_ids(normalized)
+    order_ids, malformed = find_order_ids(normalized)
     emails = tuple(dict.fromkeys(e.rstrip(".") for e in _EMAIL.findall(normalized)))
     without_emails = _EMAIL.sub(" ", normalized)
     bare = tuple(m.group(1) for m in _BARE_NUMBER.finditer(without_emails))

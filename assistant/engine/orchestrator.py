@@ -19,11 +19,12 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from assistant import metrics
-from assistant.agents.base import AgentReply, Outcome, TurnContext
-from assistant.agents.human_handoff import HumanHandoffAgent
-from assistant.agents.registry import agent_for
+from assistant.engine.agents.base import Agent, AgentReply, Outcome, TurnContext
+from assistant.engine.agents.human_handoff import HumanHandoffAgent
+from assistant.engine.agents.registry import agent_for, request_owner_for
 from assistant.engine.dialogue import (
     ORDER_INTENTS,
     CloseReason,
@@ -37,7 +38,10 @@ from assistant.engine.dialogue import (
 from assistant.engine.nlu import Understanding, understand
 from assistant.engine.state import ConversationState
 from assistant.models import HandoffReason, HandoffStatus
-from assistant.telemetry import span
+from core.tracing import span
+
+if TYPE_CHECKING:
+    from orders.clients.base import OrderClient
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ HANDOFF = HumanHandoffAgent()
 class TurnOutcome:
     text: str
     agent: str
-    tool_calls: list[dict]
+    tool_calls: list[dict[str, Any]]
     handover: str
     intent: str
     outcome: str = ""
@@ -171,16 +175,21 @@ def run_turn(
     state: ConversationState,
     channel: str,
     user_email: str = "",
-    user_id=None,
+    user_id: int | None = None,
     conversation_id: int | None = None,
     client_ip: str = "",
-    order_client=None,
+    order_client: OrderClient | None = None,
 ) -> TurnOutcome:
     if state.handoff_status == HandoffStatus.ACTIVE:
         # A person owns the conversation: store the message for them, say nothing.
         return TurnOutcome(
-            text="", agent=HANDOFF.name, tool_calls=[], handover=f"{ORCHESTRATOR} → {HANDOFF.name}", intent="handoff",
-            outcome=Outcome.HUMAN_OWNED, silent=True,
+            text="",
+            agent=HANDOFF.name,
+            tool_calls=[],
+            handover=f"{ORCHESTRATOR} → {HANDOFF.name}",
+            intent="handoff",
+            outcome=Outcome.HUMAN_OWNED,
+            silent=True,
         )
 
     u = understand(message)
@@ -188,8 +197,15 @@ def run_turn(
         state.remembered_email = u.emails[0][:254]
     state.note_mentioned(u.order_ids)
     ctx = TurnContext(
-        message=message, understanding=u, state=state, channel=channel, conversation_id=conversation_id,
-        user_email=user_email, user_id=user_id, client_ip=client_ip, order_client=order_client,
+        message=message,
+        understanding=u,
+        state=state,
+        channel=channel,
+        conversation_id=conversation_id,
+        user_email=user_email,
+        user_id=user_id,
+        client_ip=client_ip,
+        order_client=order_client,
     )
     ctx.hand_over(ORCHESTRATOR)
     prefix = ""
@@ -198,13 +214,14 @@ def run_turn(
         new_intent = read_intent(u, state)
         move = next_move(u, state, new_intent=new_intent)
         intent = state.pending.intent if move.move == Move.ANSWER and state.pending else new_intent
-        if move.move == Move.ASIDE and intent in ORDER_INTENTS and intent != state.pending.intent:
+        if move.move == Move.ASIDE and intent in ORDER_INTENTS and state.pending is not None and intent != state.pending.intent:
             # A guess at another order request, in passing: a question for the knowledge
             # base, so the pending request stays as it is.
             intent = Intent.PRODUCT
         if move.move in (Move.WITHDRAW, Move.REPLACE):
             closed = close_request(state, CloseReason.WITHDRAWN if move.move == Move.WITHDRAW else CloseReason.REPLACED)
-            owner = agent_for(closed.intent)
+            assert closed is not None  # next_move withdraws or replaces only a pending request
+            owner = request_owner_for(closed.intent)
             acknowledgement = owner.acknowledge_withdrawal(closed.order_ids)
             if move.move == Move.WITHDRAW:
                 ctx.hand_over(owner.name)
@@ -255,7 +272,7 @@ def _outcome(ctx: TurnContext, reply: AgentReply, text: str, intent: str, outcom
     )
 
 
-def _run_agent(ctx: TurnContext, agent, intent: str, **kwargs) -> AgentReply:
+def _run_agent(ctx: TurnContext, agent: Agent | HumanHandoffAgent, intent: str, **kwargs: Any) -> AgentReply:
     ctx.hand_over(agent.name)
     started = time.perf_counter()
     with span(f"agent {agent.name}", agent=agent.name, intent=str(intent)) as current:

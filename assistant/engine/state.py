@@ -16,8 +16,10 @@ What a session remembers, and for how long:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -67,7 +69,8 @@ class ConversationState:
     last_intent: str = ""
     # The last question asked of the knowledge base, for follow-ups ("what about the smartwatch?").
     last_question: str = ""
-    # Read-only for the engine: the handoff services own it (see assistant/handoff.py).
+    # Read-only for the engine: the handoff services own it (handoff_open in
+    # assistant/engine/agents/human_handoff.py, the staff's in assistant/desk/handoff.py).
     handoff_status: str = ""
     # How the pending request last closed during this turn (not stored).
     last_close_reason: str = ""
@@ -97,16 +100,22 @@ class ConversationState:
         )
 
     def apply_to(self, conversation: Conversation) -> None:
-        pending = self.pending.as_fields() if self.pending else {
-            "pending_intent": "", "pending_slot": "", "pending_order_id": "", "pending_data": {}, "pending_since": None,
-        }
+        pending = (
+            self.pending.as_fields()
+            if self.pending
+            else {
+                "pending_intent": "",
+                "pending_slot": "",
+                "pending_order_id": "",
+                "pending_data": {},
+                "pending_since": None,
+            }
+        )
         for name, value in pending.items():
             setattr(conversation, name, value)
         conversation.last_order_id = self.last_order_id
         conversation.last_product_context = self.last_product_context
-        conversation.verified_order_ids = [
-            {"order": order_id, "at": at.isoformat()} for order_id, at in self.verified_at.items()
-        ]
+        conversation.verified_order_ids = [{"order": order_id, "at": at.isoformat()} for order_id, at in self.verified_at.items()]
         conversation.failed_identity_checks = self.failed_identity_checks
         conversation.identity_locked_until = self.identity_locked_until
         conversation.unanswered_streak = self.unanswered_streak
@@ -131,7 +140,7 @@ class ConversationState:
         self.last_order_id = order_id
         self.note_mentioned([order_id])
 
-    def note_mentioned(self, order_ids) -> None:
+    def note_mentioned(self, order_ids: Iterable[str]) -> None:
         for order_id in order_ids:
             if order_id not in self.mentioned_order_ids:
                 self.mentioned_order_ids.append(order_id)
@@ -148,8 +157,8 @@ class ConversationState:
             self.verified_at.pop(next(iter(self.verified_at)))
 
 
-def _parse_verified(raw) -> dict[str, datetime]:
-    """``[{"order": ..., "at": ...}]``; bare order IDs from older rows count as expired."""
+def _parse_verified(raw: Any) -> dict[str, datetime]:
+    """``raw`` is the JSON the row stores: ``[{"order": ..., "at": ...}]``; bare order IDs from older rows count as expired."""
     verified: dict[str, datetime] = {}
     for entry in raw or []:
         if not isinstance(entry, dict):

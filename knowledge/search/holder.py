@@ -1,7 +1,7 @@
 """The process's current knowledge index, kept in step with the knowledge base.
 
 Per search the holder reads the knowledge-base version (one cache GET; see
-:mod:`knowledge.search.versioning`) and, only when it moved, brings the index up to date:
+:mod:`knowledge.versioning`) and, only when it moved, brings the index up to date:
 a small knowledge base is rebuilt on the spot; a large one gets the changed entries laid
 over its last full index (:mod:`knowledge.search.overlay`) while a background thread
 rebuilds the full index.
@@ -14,10 +14,14 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import connections
 
 from knowledge.search import embeddings as emb
 from knowledge.search.index import KnowledgeIndex, load_or_build
-from knowledge.search.versioning import kb_fingerprint_cached, kb_fingerprint_from_db, kb_fingerprint_store
+from knowledge.search.overlay import kb_changes, overlay_index
+from knowledge.search.rebuild import rebuild_in_child
+from knowledge.search.source import kb_fingerprint_from_db
+from knowledge.versioning import kb_fingerprint_cached, kb_fingerprint_store
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +81,6 @@ class IndexHolder:
             self.builds_on_search += 1
             self._base, self._known = base, self._settled(base)
             return base
-        from knowledge.search.overlay import overlay_index
-
         started = time.perf_counter()
         index = overlay_index(base, fingerprint=fingerprint, since=self._known, previous=self._index)
         self._known = index.known_changes
@@ -104,8 +106,6 @@ class IndexHolder:
         edit's look-up starts after the entries written just before it was built (a bulk import)."""
         if not self._overlay_fits(base):
             return None
-        from knowledge.search.overlay import kb_changes
-
         try:
             return kb_changes(base, published=None)
         except Exception:
@@ -119,16 +119,10 @@ class IndexHolder:
         if self._rebuilding:
             return
         self._rebuilding = True
-        self._rebuilder = threading.Thread(
-            target=self._rebuild, args=(self._generation,), name="kb-index-rebuild", daemon=True
-        )
+        self._rebuilder = threading.Thread(target=self._rebuild, args=(self._generation,), name="kb-index-rebuild", daemon=True)
         self._rebuilder.start()
 
     def _rebuild(self, generation: int) -> None:
-        from django.db import connections
-
-        from knowledge.search.rebuild import rebuild_in_child
-
         index = known = None
         try:
             try:

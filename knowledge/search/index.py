@@ -1,12 +1,13 @@
 """The searchable snapshot of the published FAQ: building, searching, saving.
 
 A :class:`KnowledgeIndex` is immutable: built from the published entries at one
-knowledge-base version (see :mod:`knowledge.search.versioning`), searched by any number
+knowledge-base version (see :mod:`knowledge.versioning`), searched by any number
 of threads; :mod:`knowledge.search.holder` keeps each process's current one. Indexes of
 ``KB_INDEX_PERSIST_MIN_ENTRIES`` entries or more are saved under ``KB_INDEX_DIR`` keyed
 by version, so a restart with an unchanged knowledge base loads instead of rebuilding.
 Each row keeps its entry's ``updated_at`` stamp, so the entries changed since an index
-was built can be found without rebuilding it (:mod:`knowledge.search.overlay`).
+was built can be found without rebuilding it (:mod:`knowledge.search.overlay`). The
+entries are read from the database through :mod:`knowledge.search.source`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import hashlib
 import json
 import logging
 import math
+import re
 import shutil
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,9 @@ from django.conf import settings
 
 from knowledge.search import confidence
 from knowledge.search import embeddings as emb
+from knowledge.search import source
+from knowledge.search.embedding_store import embeddings_for_entries
+from knowledge.search.entries import EntryText
 from knowledge.search.lexical import LexicalIndex
 from knowledge.search.products import ProductMatcher
 from knowledge.search.text import (
@@ -50,7 +53,7 @@ SEMANTIC_RRF_WEIGHT = 1.0
 # Candidates: the union of both rankings, cut by reciprocal rank fusion. Order: "score" sorts
 # them by the fused confidence (half lexical, half semantic), "rrf" by the fusion itself.
 FUSION = "score"
-LEXICAL_SHARE = 0.5
+LEXICAL_SHARE = 0.3
 # Ranking boost for entries about the product the customer is talking about, and the
 # damping for entries about another product (confidence too: an answer about the
 # smartwatch is not a confident answer to a question about headphones).
@@ -69,7 +72,7 @@ def _shape_word(head: str) -> bool:
 
 
 # Cosine similarity mapped to confidence: at or below LOW means nothing, HIGH and above is certain.
-SEMANTIC_LOW, SEMANTIC_HIGH = 0.30, 0.75
+SEMANTIC_LOW, SEMANTIC_HIGH = 0.10, 1.00
 
 
 @dataclass(frozen=True)
@@ -79,30 +82,6 @@ class RankedEntry:
     lexical: float  # lexical confidence
     semantic: float | None  # cosine similarity, when embeddings are on
     bm25: float
-
-
-@dataclass(frozen=True)
-class EntryText:
-    id: int
-    question: str
-    answer: str
-    category: str
-    product: str
-    keywords: str
-    stamp: int = 0  # updated_at in microseconds since the epoch (0: unknown)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
-
-
-def stamp_of(moment: datetime) -> int:
-    """An ``updated_at`` as exact integer microseconds since the epoch."""
-    epoch = _EPOCH if moment.tzinfo is not None else _EPOCH.replace(tzinfo=None)
-    return (moment - epoch) // timedelta(microseconds=1)
-
-
-def moment_of(stamp: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=int(stamp))
 
 
 # How many times each field is indexed: the question and keywords are written for search.
@@ -135,6 +114,15 @@ def entry_terms(entry: EntryText, vocabulary: Counter) -> list[str]:
         terms.extend(field_terms * repeats)
     vocabulary.update(seen)
     return terms
+
+
+def _typos_corrected(query: str, corrected: dict[str, str]) -> str:
+    """The question with the words typo correction fixed, for the embedding model: it has
+    never seen "retrun polcy" and would place it far from "return policy"."""
+    if not corrected:
+        return query
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(corrected, key=len, reverse=True))) + r")\b", re.IGNORECASE)
+    return pattern.sub(lambda m: corrected.get(m.group(0).casefold(), m.group(0)), query)
 
 
 def _lexical_order(lex_conf: dict[int, float], bm25: dict[int, float]) -> list[int]:
@@ -207,10 +195,7 @@ class KnowledgeIndex:
         if hits is None:
             return []
         rows, features, lexical, sims, bm25s_ = hits
-        mode = confidence.mode_name(sims is not None)
-        score = confidence.probability(features, mode)
-        if score is None:  # no fitted model: the share of matched words (and the semantic part)
-            score = features["fused"]
+        score = confidence.hit_scores(features, semantic=sims is not None)
         # Best first, whatever the model says about a lower hit: a hit never outscores one ranked above it.
         score = np.minimum.accumulate(score)
         return [
@@ -243,7 +228,7 @@ class KnowledgeIndex:
             key = {r: lex_conf[r] + RANK_BM25_WEIGHT * bm25[r] / top for r in lex_conf}
             sims = None
         else:
-            key, sims_all = self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit)
+            key, sims_all, query_vector = self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit)
         order = sorted(key, key=key.get, reverse=True)
         if not order:
             return None
@@ -275,15 +260,34 @@ class KnowledgeIndex:
         if self.vectors is not None:
             sims = sims_all[rows]
             features["semantic"] = sims
+            # The better of the two halves (question side, question with answer), each a plain
+            # cosine: a question worded like the entry's own scores near 1 on the first, however
+            # long the answer is.
+            half = self.vectors.shape[1] // 2
+            features["semantic_best"] = 2.0 * np.maximum(
+                self.vectors[rows, :half] @ query_vector[:half], self.vectors[rows, half:] @ query_vector[half:]
+            )
+            finite = sims_all[np.isfinite(sims_all)]
+            top_two = np.sort(finite)[-2:] if finite.size else np.zeros(1)
+            best = float(top_two[-1])
+            second = float(top_two[0]) if top_two.size > 1 else 0.0
+            # How far a hit stands out from the rest of this knowledge base (its size and
+            # wording set the scale: a FAQ about one topic scores every entry high).
+            features["semantic_margin"] = sims - np.where(sims >= best, second, best)
+            spread = float(finite.std()) if finite.size > 1 else 1.0
+            features["semantic_z"] = (sims - float(finite.mean() if finite.size else 0.0)) / max(spread, 1e-3)
         return rows, features, lexical, sims, scores
 
     def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit):
         """The candidates of both rankings, cut by reciprocal rank fusion, keyed by their fused
         confidence (half lexical, half semantic); and every row's cosine similarity."""
-        qv = emb.embed_query(query)
+        qv = emb.embed_query(_typos_corrected(query, terms.corrected))
         sims = self._similarities(qv)
         if row_weight is not None:
-            sims = sims * np.minimum(row_weight, 1.0)
+            # Another product's entries are damped; shop-wide ones are not: a cosine is a
+            # narrow scale, and 10% off put "can I return the headphones?" above the shop's
+            # warranty entry for "what's the warranty on the headphones?".
+            sims = sims * np.where(row_weight < SHOP_WIDE_WEIGHT, row_weight, 1.0)
         pool = min(pool, sims.size)
         sem_rows = np.argpartition(-sims, pool - 1)[:pool]
         sem_rows = sem_rows[np.argsort(-sims[sem_rows])]
@@ -306,7 +310,7 @@ class KnowledgeIndex:
             confidence = LEXICAL_SHARE * lex_conf.get(row, 0.0) + (1 - LEXICAL_SHARE) * sem_conf
             # The fusion only breaks ties (FUSION == "rrf" orders by it outright).
             key[row] = confidence + 1e-6 * fused[row] if FUSION == "score" else fused[row]
-        return key, sims
+        return key, sims, qv
 
     def _similarities(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of every row to the question (-inf: a row that must not match)."""
@@ -389,27 +393,11 @@ def build_index_from_entries(
     )
 
 
-_TEXT_FIELDS = ("id", "question", "answer", "category", "product", "keywords", "updated_at")
-
-
-def entries_text(queryset) -> list[EntryText]:
-    """The searchable text of the entries in ``queryset``, by id."""
-    rows = queryset.order_by("id").values_list(*_TEXT_FIELDS)
-    return [EntryText(*row[:-1], stamp=stamp_of(row[-1])) for row in rows.iterator(chunk_size=5000)]
-
-
-def _published_entries(show_progress: bool = False):
-    from knowledge.models import FAQEntry
-
-    return entries_text(FAQEntry.objects.filter(is_published=True))
-
-
 def build_index(*, fingerprint: str, show_progress: bool = False) -> KnowledgeIndex:
-    entries = _published_entries()
+    """The full index of the published entries, read from the database now."""
+    entries = source.published_entries()
     vectors = None
     if emb.embeddings_enabled():
-        from knowledge.search.embedding_store import embeddings_for_entries
-
         vectors = embeddings_for_entries(entries, show_progress=show_progress)
     return build_index_from_entries(entries, fingerprint=fingerprint, vectors=vectors, show_progress=show_progress)
 
@@ -485,13 +473,3 @@ def _prune(keep: Path, keep_count: int = 3) -> None:
     for old in siblings[keep_count:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def __getattr__(name: str):
-    # The per-process holder lives in knowledge.search.holder (it imports this module);
-    # older callers import it from here.
-    if name in ("holder", "IndexHolder"):
-        import importlib
-
-        return getattr(importlib.import_module("knowledge.search.holder"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -88,7 +88,31 @@ def _top(total: np.ndarray, k: int) -> np.ndarray:
     return top[total[top] > 0]
 
 
-class LexicalIndex:
+class _Ranking:
+    """What both lexical indexes rank by, given each one's word weights and usage."""
+
+    def slot_weights(self, query: QueryTerms) -> np.ndarray:
+        raise NotImplementedError
+
+    def usage(self, term: str, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def confidence_for(self, query: QueryTerms, rows: np.ndarray, row_weight: np.ndarray | None) -> np.ndarray:
+        """The confidence (0..1) of ``rows`` for the question."""
+        confidence = _share_matched(query, self.slot_weights(query), rows.size, lambda term: self.usage(term, rows))
+        if row_weight is not None:
+            confidence = confidence * np.minimum(row_weight[rows], 1.0)
+        return confidence
+
+    def _best(self, query: QueryTerms, total: np.ndarray, k: int, row_weight: np.ndarray | None) -> LexicalResult:
+        """The ``k`` rows of highest ``total`` (BM25) that score at all, with their confidence."""
+        top = _top(total, k)
+        if top.size == 0:
+            return _empty()
+        return LexicalResult(top, total[top], self.confidence_for(query, top, row_weight))
+
+
+class LexicalIndex(_Ranking):
     def __init__(self, retriever: bm25s.BM25 | None, *, avgdl: float | None = None):
         self.retriever = retriever
         self.avgdl = float(avgdl or 1.0)
@@ -166,10 +190,7 @@ class LexicalIndex:
         total = self.scores(query, row_weight)
         if total is None:
             return _empty()
-        top = _top(total, k)
-        if top.size == 0:
-            return _empty()
-        return LexicalResult(top, total[top], self.confidence_for(query, top, row_weight))
+        return self._best(query, total, k, row_weight)
 
     def usage(self, term: str, rows: np.ndarray) -> np.ndarray:
         """How fully each of ``rows`` uses ``term`` (0, or 0.6..1)."""
@@ -185,15 +206,8 @@ class LexicalIndex:
                 out[pos[int(doc)]] = score
         return _usage(out / max(self.idf[term_id], 1e-9))
 
-    def confidence_for(self, query: QueryTerms, rows: np.ndarray, row_weight: np.ndarray | None) -> np.ndarray:
-        """The confidence (0..1) of ``rows`` for the question."""
-        confidence = _share_matched(query, self.slot_weights(query), rows.size, lambda term: self.usage(term, rows))
-        if row_weight is not None:
-            confidence = confidence * np.minimum(row_weight[rows], 1.0)
-        return confidence
 
-
-class LayeredLexical:
+class LayeredLexical(_Ranking):
     """A built :class:`LexicalIndex` with some rows hidden, plus a few more documents beside it.
 
     Rows ``0..base.num_docs-1`` are the base's (``hidden`` ones never match), the rest are
@@ -288,10 +302,7 @@ class LayeredLexical:
         if row_weight is not None:
             added = added * row_weight[self.offset :]
         total = np.concatenate([base_total, added])
-        top = _top(total, k)
-        if top.size == 0:
-            return _empty()
-        return LexicalResult(top, total[top], self.confidence_for(query, top, row_weight))
+        return self._best(query, total, k, row_weight)
 
     def usage(self, term: str, rows: np.ndarray) -> np.ndarray:
         out = np.zeros(rows.size, dtype=np.float64)
@@ -304,10 +315,3 @@ class LayeredLexical:
             parts[posting[0]] = posting[1]
             out[~in_base] = _usage(parts[rows[~in_base] - self.offset])
         return out
-
-    def confidence_for(self, query: QueryTerms, rows: np.ndarray, row_weight: np.ndarray | None) -> np.ndarray:
-        weights = self.slot_weights(query)
-        confidence = _share_matched(query, weights, rows.size, lambda term: self.usage(term, rows))
-        if row_weight is not None:
-            confidence = confidence * np.minimum(row_weight[rows], 1.0)
-        return confidence

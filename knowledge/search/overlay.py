@@ -7,7 +7,8 @@ as they are now (see :class:`knowledge.search.lexical.LayeredLexical` for why th
 and score on one scale). The holder (:mod:`knowledge.search.holder`) has the full index
 rebuilt in the background and swaps it in.
 
-Finding what changed (:func:`kb_changes`) costs one query, plus one more after a deletion:
+Finding what changed (:func:`kb_changes`) costs one query, plus one more after a deletion
+(both through :mod:`knowledge.search.source`):
 
 - every write stamps ``updated_at`` (model saves, and the FAQ queryset for bulk writes),
   so the entries stamped since the newest stamp already looked at (less a few seconds'
@@ -31,13 +32,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.db import connection
 from django.utils import timezone
 
-from knowledge.search.index import KnowledgeIndex, entries_text, entry_terms, moment_of, stamp_of
+from knowledge.search import source
+from knowledge.search.embedding_store import embeddings_for_entries
+from knowledge.search.entries import moment_of, stamp_of
+from knowledge.search.index import KnowledgeIndex, entry_terms
 from knowledge.search.lexical import LayeredLexical
 from knowledge.search.text import TypoCorrector
-from knowledge.search.versioning import kb_fingerprint_published
+from knowledge.versioning import kb_fingerprint_published
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +70,7 @@ def _rows_of(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nd
     return rows, sorted_ids[rows] == ids
 
 
-def kb_changes(
-    base: KnowledgeIndex, *, published: int | None, since: KnowledgeChanges | None = None
-) -> KnowledgeChanges:
+def kb_changes(base: KnowledgeIndex, *, published: int | None, since: KnowledgeChanges | None = None) -> KnowledgeChanges:
     """What changed in the knowledge base since ``base`` was built.
 
     ``published``: the published count at the version being served (from its fingerprint);
@@ -77,17 +78,11 @@ def kb_changes(
     time over the same ``base``; only entries stamped since then (less the margin) are
     read again, so the cost follows the new edits, not everything since ``base``.
     """
-    from knowledge.models import FAQEntry
-
     floor = since.seen_to if since is not None else base.watermark
     # Every row committed before the query below is in it or older than the margin: the next
     # look-up can start from here, whatever the rows' own stamps.
     now = stamp_of(timezone.now())
-    window = list(
-        FAQEntry.objects.filter(updated_at__gte=moment_of(floor) - STAMP_MARGIN)
-        .order_by()
-        .values_list("id", "updated_at", "is_published")
-    )
+    window = source.entries_updated_since(moment_of(floor) - STAMP_MARGIN)
     hidden = since.hidden.copy() if since is not None else np.zeros(len(base), dtype=bool)
     added = set(since.added) if since is not None else set()
     seen_to = max(floor, now)
@@ -104,25 +99,12 @@ def kb_changes(
         seen_to = max(seen_to, int(stamps.max()))
     if published is None or len(base) - int(hidden.sum()) + len(added) != published:
         # A deletion leaves no stamp: find which entries went.
-        published_ids = np.array(
-            list(FAQEntry.objects.filter(is_published=True).order_by().values_list("id", flat=True)), dtype=np.int64
-        )
+        published_ids = np.array(source.published_entry_ids(), dtype=np.int64)
         hidden |= ~np.isin(base.entry_ids, published_ids)
         # Every published entry no visible row serves (including rows a transaction
         # committed with stamps older than the index).
         added = set(np.setdiff1d(published_ids, base.entry_ids[~hidden]).tolist())
     return KnowledgeChanges(hidden=hidden, added=frozenset(added), seen_to=seen_to)
-
-
-def _added_entries(changes: KnowledgeChanges) -> list:
-    from knowledge.models import FAQEntry
-
-    wanted = sorted(changes.added)
-    chunk = connection.features.max_query_params or 5000
-    entries = []
-    for start in range(0, len(wanted), chunk):
-        entries += entries_text(FAQEntry.objects.filter(pk__in=wanted[start : start + chunk], is_published=True))
-    return entries
 
 
 class OverlayIndex(KnowledgeIndex):
@@ -216,12 +198,8 @@ def overlay_index(
     if not (isinstance(previous, OverlayIndex) and previous.base is base):
         previous = None
     changes = kb_changes(base, published=kb_fingerprint_published(fingerprint), since=since)
-    entries = _added_entries(changes)
+    entries = source.published_entries_by_id(changes.added)
     vectors = None
     if base.vectors is not None:
-        from knowledge.search.embedding_store import embeddings_for_entries
-
         vectors = embeddings_for_entries(entries)
-    return OverlayIndex(
-        base=base, fingerprint=fingerprint, changes=changes, entries=entries, vectors=vectors, previous=previous
-    )
+    return OverlayIndex(base=base, fingerprint=fingerprint, changes=changes, entries=entries, vectors=vectors, previous=previous)

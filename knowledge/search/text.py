@@ -27,9 +27,7 @@ MAX_QUERY_CHARS = 1000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Scripts written without spaces: each character is its own term.
-_NO_SPACE_SCRIPT = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
-)
+_NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
 
 # Function words and the small talk customers wrap questions in. Negations and
 # quantity words ("much", "long", "many") are kept: they change what is asked.
@@ -305,9 +303,7 @@ class TypoCorrector:
             candidates = self._by_length.get(length)
             if not candidates:
                 continue
-            for cand, dist, _ in process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=max_edits, limit=5
-            ):
+            for cand, dist, _ in process.extract(word, candidates, scorer=OSA.distance, score_cutoff=max_edits, limit=5):
                 key = (dist, -self._freq[cand], cand)
                 if best is None or key < best:
                     best = key

@@ -9,7 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from orders.clients.base import OrderClient
 
-_http_clients: dict[tuple, OrderClient] = {}
+# An HTTP client's settings: base URL, API key, timeout, connect timeout, read retries,
+# circuit failure threshold and cool-down.
+_HttpConfig = tuple[str, str, float, float, int, int, float]
+_http_clients: dict[_HttpConfig, OrderClient] = {}
 _http_clients_lock = threading.Lock()
 
 
@@ -37,7 +40,7 @@ def _http_client() -> OrderClient:
         raise ImproperlyConfigured("ORDER_CLIENT_BACKEND=http needs ORDER_API_BASE_URL (http:// or https://)")
     if not settings.ORDER_API_KEY:
         raise ImproperlyConfigured("ORDER_CLIENT_BACKEND=http needs ORDER_API_KEY")
-    config = (
+    config: _HttpConfig = (
         settings.ORDER_API_BASE_URL,
         settings.ORDER_API_KEY,
         settings.ORDER_API_TIMEOUT_SECONDS,

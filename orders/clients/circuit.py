@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache as default_cache
+from django.core.cache.backends.base import BaseCache
 
 from orders.metrics import ORDER_CIRCUIT_STATE
 
@@ -39,7 +40,7 @@ class CircuitBreaker:
         *,
         failure_threshold: int,
         cooldown_seconds: float,
-        cache=None,
+        cache: BaseCache | None = None,
         clock: Callable[[], float] = time.time,
     ):
         digest = hashlib.sha256(name.encode()).hexdigest()[:16]

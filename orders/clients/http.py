@@ -24,15 +24,18 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import httpx
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 from tenacity.stop import stop_base
 
-from config.session_hash import session_hash, without_session_id
-from orders.clients.base import (
+from core.session_hash import session_hash, without_session_id
+from orders.clients.circuit import CircuitBreaker, CircuitOpen
+from orders.domain import (
     CancelOutcome,
     IdempotencyKeyReused,
     InvalidOrderId,
@@ -41,21 +44,29 @@ from orders.clients.base import (
     OrderRecord,
     OrderSystemUnavailable,
     Requester,
+    order_id_checked,
 )
-from orders.clients.circuit import CircuitBreaker, CircuitOpen
-from orders.clients.codec import MalformedPayload, order_from_dict, outcome_from_dict
 from orders.metrics import ORDER_CLIENT_CALL_SECONDS, ORDER_CLIENT_ERRORS
-from orders.policies import is_valid_order_id
+from orders.wire import (
+    API_KEY_HEADER,
+    CANCEL_PATH,
+    IDEMPOTENCY_HEADER,
+    ORDER_PATH,
+    PROCESSED_HEADER,
+    REPLAYED_HEADER,
+    MalformedPayload,
+    error_code,
+    order_from_dict,
+    outcome_from_dict,
+)
 
 logger = logging.getLogger(__name__)
 
-API_KEY_HEADER = "X-API-Key"
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-REPLAYED_HEADER = "Idempotent-Replayed"
-PROCESSED_HEADER = "X-Order-Request-Processed"
 # Below this much remaining budget an attempt cannot succeed; don't start one.
 MIN_ATTEMPT_SECONDS = 0.05
 MAX_BODY_BYTES = 1_000_000
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ class _StopAtDeadline(stop_base):
     def __init__(self, deadline: float):
         self.deadline = deadline
 
-    def __call__(self, retry_state) -> bool:
+    def __call__(self, retry_state: RetryCallState) -> bool:
         return time.monotonic() + retry_state.upcoming_sleep + MIN_ATTEMPT_SECONDS >= self.deadline
 
 
@@ -116,31 +127,41 @@ class HttpOrderClient:
     # --- The interface ----------------------------------------------------------------
 
     def get_order(self, order_id: str) -> OrderRecord:
-        if not is_valid_order_id(order_id):
-            raise InvalidOrderId(order_id)
+        order_id_checked(order_id)
         return self._call(
-            "get", "GET", f"/api/orders/{order_id}", decode=lambda data, headers: order_from_dict(data), retry=lambda e: e.transient
+            "get",
+            "GET",
+            ORDER_PATH.format(order_id=order_id),
+            decode=lambda data, headers: order_from_dict(data),
+            retry=lambda e: e.transient,
         )
 
     def cancel_order(self, order_id: str, *, idempotency_key: str, requester: Requester) -> CancelOutcome:
-        if not is_valid_order_id(order_id):
-            raise InvalidOrderId(order_id)
+        order_id_checked(order_id)
         return self._call(
             "cancel",
             "POST",
-            f"/api/orders/{order_id}/cancel",
+            CANCEL_PATH.format(order_id=order_id),
             headers={IDEMPOTENCY_HEADER: without_session_id(idempotency_key, requester.session_id)},
             json_body={"requested_by": _describe(requester)},
-            decode=lambda data, headers: outcome_from_dict(
-                data, replayed=headers.get(REPLAYED_HEADER, "").lower() == "true"
-            ),
+            decode=lambda data, headers: outcome_from_dict(data, replayed=headers.get(REPLAYED_HEADER, "").lower() == "true"),
             # Never repeat a cancel the server may have acted on.
             retry=lambda e: e.nothing_done,
         )
 
     # --- One call: breaker, deadline, retries, classification -------------------------
 
-    def _call(self, operation: str, method: str, path: str, *, decode, retry, headers=None, json_body=None):
+    def _call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        decode: Callable[[Any, httpx.Headers], _T],
+        retry: Callable[[_AttemptFailed], bool],
+        headers: dict[str, str] | None = None,
+        json_body: dict[str, Any] | None = None,
+    ) -> _T:
         started = time.monotonic()
         deadline = started + self.timeout_seconds
         try:
@@ -172,7 +193,15 @@ class HttpOrderClient:
         finally:
             ORDER_CLIENT_CALL_SECONDS.labels(operation=operation).observe(time.monotonic() - started)
 
-    def _with_retries(self, method, path, deadline, retry, headers, json_body) -> _Answer:
+    def _with_retries(
+        self,
+        method: str,
+        path: str,
+        deadline: float,
+        retry: Callable[[_AttemptFailed], bool],
+        headers: dict[str, str] | None,
+        json_body: dict[str, Any] | None,
+    ) -> _Answer:
         retrying = Retrying(
             stop=stop_after_attempt(1 + self.read_retries) | _StopAtDeadline(deadline),
             wait=wait_exponential_jitter(multiplier=0.1, max=1.0, jitter=0.1),
@@ -185,7 +214,9 @@ class HttpOrderClient:
                 _raise_if_failed_status(answer)
         return answer
 
-    def _attempt(self, method, path, deadline, headers, json_body) -> _Answer:
+    def _attempt(
+        self, method: str, path: str, deadline: float, headers: dict[str, str] | None, json_body: dict[str, Any] | None
+    ) -> _Answer:
         remaining = deadline - time.monotonic()
         if remaining < MIN_ATTEMPT_SECONDS:
             raise _AttemptFailed("timeout", transient=False, detail="time budget spent")
@@ -207,7 +238,14 @@ class HttpOrderClient:
             # Dropped connection, protocol violation, oversized body: the server is unwell.
             raise _AttemptFailed("server_error", transient=True, detail=f"{type(exc).__name__}: {exc}") from None
 
-    def _send(self, method, path, timeout, headers, json_body) -> _Answer:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        timeout: httpx.Timeout,
+        headers: dict[str, str] | None,
+        json_body: dict[str, Any] | None,
+    ) -> _Answer:
         with self._http.stream(method, path, headers=headers, json=json_body, timeout=timeout) as response:
             body = bytearray()
             for chunk in response.iter_bytes():
@@ -220,9 +258,9 @@ class HttpOrderClient:
         """Turn the API's documented error answers (4xx) into typed errors."""
         if answer.status < 400:
             return
-        code = _error_code(answer)
+        code = error_code(answer.body)
         if answer.status == 404:
-            raise OrderNotFound(code or "not_found")
+            raise OrderNotFound(code or OrderNotFound.code)
         if answer.status == 400 and code == InvalidOrderId.code:
             raise InvalidOrderId(code)
         if answer.status == 400 and code == IdempotencyKeyReused.code:
@@ -233,7 +271,7 @@ class HttpOrderClient:
         raise OrderSystemUnavailable(f"HTTP {answer.status} {code}", reason="bad_status")
 
     @staticmethod
-    def _decode(answer: _Answer, decode):
+    def _decode(answer: _Answer, decode: Callable[[Any, httpx.Headers], _T]) -> _T:
         try:
             return decode(json.loads(answer.body), answer.headers)
         except (ValueError, MalformedPayload) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -249,15 +287,6 @@ def _raise_if_failed_status(answer: _Answer) -> None:
     if answer.status < 400 and answer.status != 200:
         raise _AttemptFailed("bad_status", transient=False, detail=f"HTTP {answer.status}")
     # 4xx answers pass through: _raise_for_error_answer types them.
-
-
-def _error_code(answer: _Answer) -> str:
-    try:
-        data = json.loads(answer.body)
-    except ValueError:
-        return ""
-    code = data.get("error") if isinstance(data, dict) else None
-    return code if isinstance(code, str) else ""
 
 
 def _describe(requester: Requester) -> str:

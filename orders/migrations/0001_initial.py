@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import orders.policies
+import orders.domain
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='Order',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.CharField(max_length=8, unique=True, validators=[orders.policies.validate_order_id])),
+                ('order_id', models.CharField(max_length=8, unique=True, validators=[orders.domain.validate_order_id])),
                 ('customer_name', models.CharField(max_length=200)),
                 ('customer_email', models.EmailField(max_length=254)),
                 ('status', models.CharField(choices=[('placed', 'Placed'), ('processing', 'Processing'), ('shipped', 'Shipped'), ('out_for_delivery', 'Out for delivery'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], db_index=True, default='placed', max_length=20)),

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
+
+from orders.models import OrderStatus
+from tests.orders.factories import OrderFactory, OrderItemFactory
 
 
 class ChatSession:
@@ -56,6 +61,24 @@ def chat(client):
 def demo_kb(db):
     """The demo shop's FAQ, as a shop would have it."""
     call_command("loaddata", str(Path(settings.BASE_DIR) / "fixtures" / "demo_faq.json"), verbosity=0)
+
+
+def placed_order(
+    order_id: str = "ORD-4567",
+    *,
+    customer_email: str,
+    age: timedelta = timedelta(hours=1),
+    status: str = OrderStatus.PLACED,
+    product: str = "Aura Bluetooth Headphones",
+    item: dict | None = None,
+    **fields,
+):
+    """An order of one ``product``, placed ``age`` ago (by default inside the cancellation window)."""
+    order = OrderFactory(
+        order_id=order_id, customer_email=customer_email, placed_at=timezone.now() - age, status=status, **fields
+    )
+    OrderItemFactory(order=order, product_name=product, quantity=1, **(item or {}))
+    return order
 
 
 def tools_called(reply: dict) -> list[str]:

@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from config.session_hash import session_hash
-from tests.assistant.live_daphne import free_port, postgres_database
+from core.session_hash import session_hash
+from tests.live_daphne import free_port, postgres_database
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCRIPT = BASE_DIR / "scripts" / "run_cluster.py"

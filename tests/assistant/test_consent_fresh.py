@@ -713,9 +713,7 @@ def test_websocket_explicit_request_then_email_cancels(orders, message):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    "message", [f"I do NOT want to cancel {FIRST}", f"please do not cancel {FIRST}, just track it"]
-)
+@pytest.mark.parametrize("message", [f"I do NOT want to cancel {FIRST}", f"please do not cancel {FIRST}, just track it"])
 def test_websocket_negated_request_then_email_cancels_nothing(orders, message):
     cancelled = over_websocket([message, EMAIL])
     assert FIRST not in cancelled

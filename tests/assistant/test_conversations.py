@@ -13,8 +13,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus
-from tests.assistant.conftest import ChatSession, tool_call, tools_called
-from tests.orders.factories import OrderFactory, OrderItemFactory
+from tests.assistant.conftest import ChatSession, placed_order, tool_call, tools_called
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +24,8 @@ PRODUCT = "OrchestratorAgent → ProductQAAgent"
 FALLBACK = "OrchestratorAgent → FallbackAgent"
 
 
-def make_order(order_id="ORD-4567", *, age=timedelta(hours=1), status=OrderStatus.PLACED, product="Aura Bluetooth Headphones", **fields):
-    order = OrderFactory(
-        order_id=order_id,
-        customer_email=fields.pop("customer_email", EMAIL),
-        placed_at=timezone.now() - age,
-        status=status,
-        **fields,
-    )
-    OrderItemFactory(order=order, product_name=product, sku="HP-BT-100", quantity=1)
-    return order
+def make_order(order_id="ORD-4567", *, customer_email=EMAIL, **fields):
+    return placed_order(order_id, customer_email=customer_email, item={"sku": "HP-BT-100"}, **fields)
 
 
 def status_of(order_id: str) -> str:
@@ -421,9 +412,7 @@ def test_a_long_history_costs_no_more_queries_than_a_new_session(client, django_
     from assistant.sessions import token_hash
 
     old = ConversationFactory(session_id="old-session", token_hash=token_hash("old-session-token"))
-    Message.objects.bulk_create(
-        [Message(conversation=old, role=MessageRole.USER, content=f"message {i}") for i in range(10_000)]
-    )
+    Message.objects.bulk_create([Message(conversation=old, role=MessageRole.USER, content=f"message {i}") for i in range(10_000)])
     ChatSession(client, "warm-up").say("hello")  # build the classifier before counting
 
     def queries(session_id, token=""):

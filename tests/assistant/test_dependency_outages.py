@@ -26,7 +26,7 @@ from django_redis.cache import RedisCache
 
 from assistant.engine import locks
 from assistant.engine.locks import SessionBusy, session_lock
-from tests.assistant.live_daphne import free_port, live_daphne, manage, postgres_database, server_env
+from tests.live_daphne import free_port, live_daphne, manage, postgres_database, server_env
 
 
 def redis_cache(url: str) -> RedisCache:

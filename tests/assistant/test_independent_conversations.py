@@ -532,6 +532,7 @@ def test_lockout_after_five_failed_emails(convo):
 
 # --------------------------------------------------------------------------- topic switch
 
+
 def test_topic_switch_to_tracking_another_order_keeps_pending_cancel(convo):
     b = convo.say("Please cancel my order ORD-4562.")
     assert asks_for_email(b)
@@ -547,6 +548,7 @@ def test_topic_switch_to_tracking_another_order_keeps_pending_cancel(convo):
 
 
 # --------------------------------------------------------------------------- product Q&A
+
 
 def test_product_follow_up_switches_product(convo):
     b = convo.say("is the pulse smartwatch waterproof? can i swim w/ it")
@@ -576,7 +578,6 @@ def test_unanswerable_question_is_not_invented(convo):
     b = convo.say("ok, how long does its battery last then?")
     assert b["agent"] == QA
     assert "7 days" in low(b)
-
 
 
 # --------------------------------------------------------------------------- greetings, handoff
@@ -619,7 +620,6 @@ def test_upset_customer_is_handed_over(convo):
     )
     assert b["agent"] == HUMAN
     assert "HumanHandoff" in tools(b)
-
 
 
 # --------------------------------------------------------------------------- order ID formats
@@ -703,7 +703,6 @@ def test_where_is_it_without_any_order_asks_for_number(convo):
     call = one_call(b, "OrderTrackingAPI")
     assert call["input"]["orderId"] == "ORD-4405"
     assert "delivered" in low(b)
-
 
 
 def test_asks_for_person_after_tracking(convo):

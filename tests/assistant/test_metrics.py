@@ -89,13 +89,16 @@ def test_throttled_turns_are_counted_by_limit(client, settings):
     settings.CHAT_RATE_LIMIT_SESSION = "1/min"
     before = scrape(client)
     say(client, "metrics-throttle", "hello")
-    assert client.post(
-        "/chat", {"session_id": "metrics-throttle", "message": "hello"}, content_type="application/json"
-    ).status_code == 429
+    assert (
+        client.post("/chat", {"session_id": "metrics-throttle", "message": "hello"}, content_type="application/json").status_code
+        == 429
+    )
     after = scrape(client)
-    assert value(after, "assistant_chat_throttled_total", scope="session") - value(
-        before, "assistant_chat_throttled_total", scope="session"
-    ) == 1
+    assert (
+        value(after, "assistant_chat_throttled_total", scope="session")
+        - value(before, "assistant_chat_throttled_total", scope="session")
+        == 1
+    )
 
 
 UNBOUNDED_LABELS = {"session_id", "order_id", "request_id", "trace_id", "email", "user", "ip", "message"}

@@ -57,7 +57,10 @@ def test_nothing_to_purge_is_not_an_error():
     assert "Deleted 0 conversations and 0 messages" in purge("--older-than", "30d")
 
 
-@pytest.mark.parametrize("age, expected", [("30d", timedelta(days=30)), ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2)), ("90min", timedelta(minutes=90))])
+@pytest.mark.parametrize(
+    "age, expected",
+    [("30d", timedelta(days=30)), ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2)), ("90min", timedelta(minutes=90))],
+)
 def test_ages_are_written_with_a_unit(age, expected):
     assert parse_age(age) == expected
 

@@ -24,9 +24,7 @@ def test_concurrent_messages_to_one_session_are_all_stored_in_whole_turns():
     def send(i: int):
         try:
             barrier.wait(timeout=10)
-            return chat_turn(
-                session_id="busy-session", session_token="busy-token", message=f"hello number {i}", channel="test"
-            )
+            return chat_turn(session_id="busy-session", session_token="busy-token", message=f"hello number {i}", channel="test")
         finally:
             connections.close_all()
 

@@ -9,22 +9,20 @@ data, cancel nothing, and hear none of the owner's replies, while the owner carr
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from assistant.handoff import handoff_claim
+from assistant.desk.handoff import handoff_claim
 from assistant.models import Conversation, HandoffTicket, Message
 from assistant.services import chat_turn
-from config.logs import formatter
 from orders.models import Order, OrderStatus
 from tests.assistant.conftest import ChatSession, tool_call, tools_called
-from tests.assistant.test_websocket import open_with_history, receive, receive_issued_token
+from tests.assistant.realtime.sockets import open_with_history, receive, receive_issued_token
+from tests.logs import captured_json_logs
 from tests.orders.factories import OrderFactory, OrderItemFactory
 
 EMAIL = "jordan.lee@example.com"
@@ -72,7 +70,9 @@ def test_the_first_reply_issues_a_token_that_is_stored_only_as_a_hash(client):
     assert token not in str(Conversation.objects.values().get(pk=conversation.pk))
 
     again = client.post(
-        "/chat", {"session_id": "fresh-1", "message": "hello again"}, content_type="application/json",
+        "/chat",
+        {"session_id": "fresh-1", "message": "hello again"},
+        content_type="application/json",
         HTTP_X_SESSION_TOKEN=token,
     )
     assert again.status_code == 200
@@ -163,28 +163,19 @@ def test_an_embedding_shop_may_send_and_read_the_token_across_origins(client, se
     shop = "https://shop.example.com"
     settings.CORS_ALLOWED_ORIGINS = [shop]
     preflight = client.options(
-        "/chat", HTTP_ORIGIN=shop, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        "/chat",
+        HTTP_ORIGIN=shop,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
         HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type,x-session-token",
     )
     assert "x-session-token" in preflight["Access-Control-Allow-Headers"].lower()
-    response = client.post("/chat", {"session_id": "cors-token", "message": "hi"}, content_type="application/json", HTTP_ORIGIN=shop)
+    response = client.post(
+        "/chat", {"session_id": "cors-token", "message": "hi"}, content_type="application/json", HTTP_ORIGIN=shop
+    )
     assert "X-Session-Token" in response["Access-Control-Expose-Headers"]
 
 
 # --- The websocket ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def in_memory_layer(settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 async def say(socket, message: str) -> list[dict]:
@@ -271,35 +262,30 @@ async def test_a_socket_that_started_a_conversation_resumes_it_after_a_reconnect
 @pytest.mark.anyio
 @pytest.mark.django_db(transaction=True)
 async def test_the_token_never_appears_in_the_logs(in_memory_layer, order):
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(formatter(json=True))
     records: list[logging.LogRecord] = []
     collector = logging.Handler()
     collector.emit = records.append
     root = logging.getLogger()
-    previous_level = root.level
-    root.addHandler(handler)
     root.addHandler(collector)
-    root.setLevel(logging.DEBUG)
     try:
-        owner = await database_sync_to_async(owner_with_verified_order)(Client())
-        socket, _ = await open_with_history(SESSION, owner.token)
-        await say(socket, "where is it?")
-        await socket.send_json_to({"type": "message", "message": 42})  # an error frame
-        await receive(socket)
-        await socket.disconnect()
-        stranger = ChatSession(Client(), SESSION, token="a-wrong-token-" + "y" * 30)
-        await database_sync_to_async(stranger.say)("hello")
-        feedback = await database_sync_to_async(Client().post)(
-            "/chat/feedback", {"session_id": SESSION, "message_id": 1, "rating": "up"},
-            content_type="application/json", HTTP_X_SESSION_TOKEN=owner.token,
-        )
-        assert feedback.status_code in (200, 404)
+        with captured_json_logs(logging.DEBUG) as stream:
+            owner = await database_sync_to_async(owner_with_verified_order)(Client())
+            socket, _ = await open_with_history(SESSION, owner.token)
+            await say(socket, "where is it?")
+            await socket.send_json_to({"type": "message", "message": 42})  # an error frame
+            await receive(socket)
+            await socket.disconnect()
+            stranger = ChatSession(Client(), SESSION, token="a-wrong-token-" + "y" * 30)
+            await database_sync_to_async(stranger.say)("hello")
+            feedback = await database_sync_to_async(Client().post)(
+                "/chat/feedback",
+                {"session_id": SESSION, "message_id": 1, "rating": "up"},
+                content_type="application/json",
+                HTTP_X_SESSION_TOKEN=owner.token,
+            )
+            assert feedback.status_code in (200, 404)
     finally:
-        root.removeHandler(handler)
         root.removeHandler(collector)
-        root.setLevel(previous_level)
 
     output = stream.getvalue() + "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in records)
     assert "chat turn" in output  # the turns were logged

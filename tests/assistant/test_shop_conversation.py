@@ -87,8 +87,11 @@ def test_a_carrier_question_after_tracking_is_about_the_tracked_order(chat, demo
 
 @pytest.mark.parametrize(
     "message, order_id",
-    [("my order number is 4549 and I'd like to cancel it", "ORD-4549"), ("the order # is 4567, cancel it", "ORD-4567"),
-     ("cancel order no. 4567", "ORD-4567")],
+    [
+        ("my order number is 4549 and I'd like to cancel it", "ORD-4549"),
+        ("the order # is 4567, cancel it", "ORD-4567"),
+        ("cancel order no. 4567", "ORD-4567"),
+    ],
 )
 def test_order_numbers_as_people_write_them(chat, message, order_id):
     make_order(order_id)

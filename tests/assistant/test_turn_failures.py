@@ -3,17 +3,13 @@ could not be stored is still what the customer's next turn sees."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db import DatabaseError
 from django.test import Client
-from django.utils import timezone
 
 from assistant.models import Message
 from orders.models import Order, OrderStatus
-from tests.assistant.conftest import ChatSession, tool_call
-from tests.orders.factories import OrderFactory, OrderItemFactory
+from tests.assistant.conftest import ChatSession, placed_order, tool_call
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +18,7 @@ EMAIL = "robin@example.com"
 
 @pytest.fixture
 def cancellable_order():
-    order = OrderFactory(order_id="ORD-4567", customer_email=EMAIL, placed_at=timezone.now() - timedelta(hours=1),
-                         status=OrderStatus.PLACED)
-    OrderItemFactory(order=order, product_name="Aura Bluetooth Headphones", quantity=1)
-    return order
+    return placed_order(customer_email=EMAIL)
 
 
 def test_a_lone_surrogate_is_refused_before_any_tool_runs(client, cancellable_order):

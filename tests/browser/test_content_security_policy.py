@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.assistant.live_daphne import free_port, live_daphne, prepare_demo_database, server_env
 from tests.browser.test_widget import ask, browser, replies  # noqa: F401 (fixtures)
+from tests.live_daphne import free_port, live_daphne, prepare_demo_database, server_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,7 +47,7 @@ def server():
         WIDGET_ALLOWED_ORIGINS=SHOP_ORIGIN,
     )
     prepare_demo_database(env)
-    from tests.assistant.live_daphne import manage
+    from tests.live_daphne import manage
 
     manage(env, "collectstatic", "--noinput")
     try:
@@ -93,8 +93,11 @@ def a_handoff_ticket_chat_path(base_url: str) -> str:
         http.post("/chat", json={"session_id": "csp-handoff", "message": "I want to talk to a human please"})
         login = http.get("/admin/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-        http.post("/admin/login/", data={"username": "admin", "password": "admin", "csrfmiddlewaretoken": token},
-                  headers={"Referer": base_url + "/admin/login/"})
+        http.post(
+            "/admin/login/",
+            data={"username": "admin", "password": "admin", "csrfmiddlewaretoken": token},
+            headers={"Referer": base_url + "/admin/login/"},
+        )
         inbox = http.get("/admin/assistant/handoffticket/").text
         return re.search(r"/admin/assistant/handoffticket/\d+/chat/", inbox).group(0)
 
@@ -239,4 +242,3 @@ def test_the_widget_works_on_a_shop_page_with_the_policy_docs_widget_md_gives(ot
     assert any(url.startswith(server.ws_url + "/ws/chat/") for url in sockets)
     assert violations(page) == []
     assert problems == []
-

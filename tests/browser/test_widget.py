@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.assistant.live_daphne import BASE_DIR, live_daphne, prepare_demo_database, server_env
+from tests.live_daphne import BASE_DIR, live_daphne, prepare_demo_database, server_env
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = BASE_DIR / "test-artifacts"

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.assistant.live_daphne import live_daphne, prepare_demo_database, server_env
 from tests.browser.test_widget import ARTIFACTS, ask, browser, page, replies  # noqa: F401 (fixtures)
+from tests.live_daphne import live_daphne, prepare_demo_database, server_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,13 +34,19 @@ def staff_claims_and_replies(base_url: str, text: str) -> None:
     with httpx.Client(base_url=base_url, timeout=15) as staff:
         login = staff.get("/admin/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
-        staff.post("/admin/login/", data={"username": "admin", "password": "admin", "csrfmiddlewaretoken": token,
-                                          "next": "/admin/"}, headers={"Referer": base_url + "/admin/login/"})
+        staff.post(
+            "/admin/login/",
+            data={"username": "admin", "password": "admin", "csrfmiddlewaretoken": token, "next": "/admin/"},
+            headers={"Referer": base_url + "/admin/login/"},
+        )
         inbox = staff.get("/admin/assistant/handoffticket/").text
         chat_url = re.search(r"/admin/assistant/handoffticket/\d+/chat/", inbox).group(0)
         for action in ({"action": "claim"}, {"action": "reply", "text": text}):
-            response = staff.post(chat_url, data={**action, "csrfmiddlewaretoken": staff.cookies["csrftoken"]},
-                                  headers={"Referer": base_url + chat_url})
+            response = staff.post(
+                chat_url,
+                data={**action, "csrfmiddlewaretoken": staff.cookies["csrftoken"]},
+                headers={"Referer": base_url + chat_url},
+            )
             assert response.status_code == 302
 
 

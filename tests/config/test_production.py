@@ -32,9 +32,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=240
-    )
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=240)
 
 
 def test_check_deploy_is_clean_under_the_production_configuration(tmp_path):

@@ -39,11 +39,11 @@ def test_evaluate_kb_command_prints_the_figures(demo_faq, capsys):
 
 @pytest.mark.skipif(
     not __import__("tests.knowledge.test_embeddings", fromlist=["HAVE_EMBEDDINGS"]).HAVE_EMBEDDINGS,
-    reason="optional requirements-embeddings.txt not installed (CI's embeddings step installs it)",
+    reason="the model package (requirements.txt) is not installed",
 )
 def test_search_with_embeddings_meets_the_quality_targets(demo_faq, settings):
     settings.ENABLE_EMBEDDINGS = True
-    from knowledge.search.index import holder
+    from knowledge.search.holder import holder
 
     holder.reset()
     try:

@@ -49,12 +49,24 @@ def test_a_label_naming_no_entry_is_refused(tmp_path):
 
 def test_stackfaq_and_covidfaq_formats_are_read(tmp_path):
     stack = tmp_path / "stack.json"
-    stack.write_text(json.dumps({"root": {"qapair": [{"question": "Strikethrough in Markdown", "answer": ["~~x~~"], "rephr": ["cross out text", None]}]}}))
+    stack.write_text(
+        json.dumps(
+            {
+                "root": {
+                    "qapair": [{"question": "Strikethrough in Markdown", "answer": ["~~x~~"], "rephr": ["cross out text", None]}]
+                }
+            }
+        )
+    )
     covid = tmp_path / "covid.json"
-    covid.write_text(json.dumps([
-        {"query_type": "faq", "question": "What is COVID-19?", "answer": "A disease."},
-        {"query_type": "user_query", "question": "what is covid", "answer": "A  disease."},
-    ]))
+    covid.write_text(
+        json.dumps(
+            [
+                {"query_type": "faq", "question": "What is COVID-19?", "answer": "A disease."},
+                {"query_type": "user_query", "question": "what is covid", "answer": "A  disease."},
+            ]
+        )
+    )
     assert load_labelled_kb(stack).answerable == [("cross out text", 1)]
     assert load_labelled_kb(covid).answerable == [("what is covid", 1)]
 

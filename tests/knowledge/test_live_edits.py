@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from knowledge.models import FAQEntry
-from knowledge.search.index import IndexHolder, holder
+from knowledge.search.holder import IndexHolder, holder
 from knowledge.selectors import faq_best_answer, faq_search
 from tests.knowledge.factories import FAQEntryFactory
 
@@ -25,8 +25,14 @@ def test_admin_edit_is_reflected_in_the_next_answer(staff_client, settings):
     assert faq_best_answer(query="do you deliver by drone").answer == "Not yet."
     response = staff_client.post(
         reverse("admin:knowledge_faqentry_change", args=[entry.pk]),
-        {"question": QUESTION, "answer": "Yes, in Berlin since May.", "category": "delivery", "product": "",
-         "keywords": "drone, drones, quadcopter", "is_published": "on"},
+        {
+            "question": QUESTION,
+            "answer": "Yes, in Berlin since May.",
+            "category": "delivery",
+            "product": "",
+            "keywords": "drone, drones, quadcopter",
+            "is_published": "on",
+        },
     )
     assert response.status_code == 302
     assert faq_best_answer(query="do you deliver by drone").answer == "Yes, in Berlin since May."
@@ -46,9 +52,7 @@ def test_admin_unpublish_and_publish_actions_take_effect_at_once(staff_client, s
 
 def test_entry_with_empty_answer_cannot_be_published(staff_client):
     entry = FAQEntryFactory(question=QUESTION, answer="   ", is_published=False)
-    staff_client.post(
-        reverse("admin:knowledge_faqentry_changelist"), {"action": "publish", "_selected_action": [entry.pk]}
-    )
+    staff_client.post(reverse("admin:knowledge_faqentry_changelist"), {"action": "publish", "_selected_action": [entry.pk]})
     entry.refresh_from_db()
     assert entry.is_published is False
     response = staff_client.post(
@@ -92,9 +96,7 @@ def test_unchanged_knowledge_base_is_not_rebuilt_per_search(demo_faq):
 @pytest.mark.redis
 def test_with_redis_an_edit_reaches_every_process(redis_url, settings):
     """Two holders stand for two server processes sharing Redis; neither re-reads the DB on its own."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "kb-test"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "kb-test"}}
     settings.KB_INDEX_RECHECK_SECONDS = 3600
     from django.core.cache import cache
 
@@ -119,4 +121,6 @@ def test_a_restart_with_an_unchanged_knowledge_base_loads_the_saved_index(demo_f
         restarted = IndexHolder().get()  # a new process: nothing in memory
     assert "loaded from" in caplog.text and "built" not in caplog.text
     assert len(restarted) == len(first)
-    assert restarted.search("how much is postage", limit=1)[0].entry_id == first.search("how much is postage", limit=1)[0].entry_id
+    assert (
+        restarted.search("how much is postage", limit=1)[0].entry_id == first.search("how much is postage", limit=1)[0].entry_id
+    )

@@ -13,8 +13,8 @@ from datetime import datetime, timezone as dt_timezone
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from orders.clients.base import CancelOutcome, OrderItemRecord, OrderRecord
-from orders.clients.codec import order_to_dict, outcome_to_dict
+from orders.domain import CancelOutcome, OrderItemRecord, OrderRecord
+from orders.wire import order_to_dict, outcome_to_dict
 
 SAMPLE_ORDER = OrderRecord(
     order_id="ORD-4567",
@@ -26,9 +26,7 @@ SAMPLE_ORDER = OrderRecord(
     items=(OrderItemRecord(product_name="Trail shoes", sku="TS-1", quantity=1, unit_price=Decimal("129.00")),),
 )
 ORDER_JSON = json.dumps(order_to_dict(SAMPLE_ORDER)).encode()
-CANCELLED_JSON = json.dumps(
-    outcome_to_dict(CancelOutcome(status="cancelled", order=SAMPLE_ORDER, refunded=True))
-).encode()
+CANCELLED_JSON = json.dumps(outcome_to_dict(CancelOutcome(status="cancelled", order=SAMPLE_ORDER, refunded=True))).encode()
 
 
 def respond(status: int, body: bytes = b"", headers: dict | None = None, delay: float = 0.0):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 
-from config.session_hash import session_hash
+from core.session_hash import session_hash
 from orders.api_keys import api_key_verify
 from orders.models import ApiKey
 from tests.orders.factories import ApiKeyFactory, CancellationAuditFactory, OrderFactory

@@ -31,9 +31,7 @@ def cancel(api, order_id, key="key-1", **body):
 
 
 def test_order_detail_shows_status_times_shipping_items_and_total(api):
-    order = OrderFactory(
-        order_id="ORD-4567", status=OrderStatus.SHIPPED, carrier="UPS", tracking_number="1Z999", total="129.00"
-    )
+    order = OrderFactory(order_id="ORD-4567", status=OrderStatus.SHIPPED, carrier="UPS", tracking_number="1Z999", total="129.00")
     OrderItemFactory(order=order, product_name="Trail shoes", sku="TS-1", quantity=2, unit_price="64.50")
 
     response = api.get("/api/orders/ORD-4567")
@@ -179,9 +177,7 @@ def test_cancel_without_a_valid_idempotency_key_is_400(api, key):
 )
 def test_malformed_cancel_body_is_400(api, body, content_type):
     OrderFactory(order_id="ORD-4567")
-    response = api.post(
-        "/api/orders/ORD-4567/cancel", body, content_type=content_type, HTTP_IDEMPOTENCY_KEY="k"
-    )
+    response = api.post("/api/orders/ORD-4567/cancel", body, content_type=content_type, HTTP_IDEMPOTENCY_KEY="k")
     assert response.status_code == 400
     assert set(response.json()) >= {"error", "message"}
 

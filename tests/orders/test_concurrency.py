@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from orders.clients.base import IdempotencyKeyReused, Requester
 from orders.clients.http import HttpOrderClient
+from orders.domain import IdempotencyKeyReused, Requester
 from orders.models import CancellationAudit, IdempotencyRecord, Order, OrderStatus
 from orders.services import order_cancel
 from tests.orders.factories import ApiKeyFactory, OrderFactory

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.session_hash import session_hash
+from core.session_hash import session_hash
 from orders.clients import get_order_client
-from orders.clients.base import IdempotencyKeyReused, InvalidOrderId, OrderNotFound, Requester
 from orders.clients.database import DatabaseOrderClient
+from orders.domain import IdempotencyKeyReused, InvalidOrderId, OrderNotFound, Requester
 from orders.models import CancellationAudit
 from tests.orders.factories import OrderFactory, OrderItemFactory
 
@@ -48,9 +48,12 @@ def test_chat_cancel_is_audited_with_session_and_user(django_user_model):
 
     assert outcome.status == "cancelled"
     audit = CancellationAudit.objects.get()
-    # The row keeps the session ID's keyed hash, never the ID (config/session_hash.py).
+    # The row keeps the session ID's keyed hash, never the ID (core/session_hash.py).
     assert (audit.channel, audit.session_id, audit.user, audit.idempotency_key) == (
-        "websocket", session_hash("sess-9"), user, "turn-1"
+        "websocket",
+        session_hash("sess-9"),
+        user,
+        "turn-1",
     )
 
 

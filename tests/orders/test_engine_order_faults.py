@@ -38,9 +38,7 @@ def ask_about_order(session_id: str):
     second turn's reply and how long it took."""
     first = chat_turn(session_id=session_id, message="Where is my order ORD-4567?", channel="api")
     started = time.monotonic()
-    reply = chat_turn(
-        session_id=session_id, session_token=first.session_token, message="alex@example.com", channel="api"
-    )
+    reply = chat_turn(session_id=session_id, session_token=first.session_token, message="alex@example.com", channel="api")
     return reply, time.monotonic() - started
 
 
@@ -56,9 +54,7 @@ def test_hanging_order_system_gets_an_apology_within_the_budget(server):
     assert elapsed < BUDGET + SLACK
 
 
-@pytest.mark.parametrize(
-    "behaviour", [respond(500), respond(200, b"<html>oops</html>")], ids=["server-error", "garbage-json"]
-)
+@pytest.mark.parametrize("behaviour", [respond(500), respond(200, b"<html>oops</html>")], ids=["server-error", "garbage-json"])
 def test_failing_order_system_gets_an_apology(server, behaviour):
     server.script(ORDER_PATH, behaviour)
     reply, elapsed = ask_about_order("fault-bad-1")

@@ -13,15 +13,15 @@ import time
 import pytest
 from prometheus_client import REGISTRY
 
-from orders.clients.base import (
+from orders.clients.circuit import CLOSED, OPEN, CircuitBreaker
+from orders.clients.http import HttpOrderClient
+from orders.domain import (
     IdempotencyKeyReused,
     InvalidOrderId,
     OrderNotFound,
     OrderSystemUnavailable,
     Requester,
 )
-from orders.clients.circuit import CLOSED, OPEN, CircuitBreaker
-from orders.clients.http import HttpOrderClient
 from tests.orders.fault_server import (
     CANCELLED_JSON,
     FaultServer,
@@ -48,9 +48,7 @@ def server():
 
 def make_client(url: str, *, budget: float = BUDGET, retries: int = 2, threshold: int = 50, cooldown: float = 30):
     breaker = CircuitBreaker(f"{url}-{time.monotonic()}", failure_threshold=threshold, cooldown_seconds=cooldown)
-    return HttpOrderClient(
-        base_url=url, api_key="ok_test.key", timeout_seconds=budget, read_retries=retries, breaker=breaker
-    )
+    return HttpOrderClient(base_url=url, api_key="ok_test.key", timeout_seconds=budget, read_retries=retries, breaker=breaker)
 
 
 @pytest.fixture
@@ -194,9 +192,7 @@ def test_cancel_is_not_retried_after_a_timeout(server, client):
 
 
 def test_cancel_is_retried_when_the_server_proves_nothing_was_done(server, client):
-    server.script(
-        CANCEL_PATH, respond(503, b"{}", headers={"X-Order-Request-Processed": "false"}), ok(CANCELLED_JSON)
-    )
+    server.script(CANCEL_PATH, respond(503, b"{}", headers={"X-Order-Request-Processed": "false"}), ok(CANCELLED_JSON))
     outcome = client.cancel_order("ORD-4567", idempotency_key="key-7", requester=CHAT)
     assert outcome.status == "cancelled"
     assert server.count(CANCEL_PATH) == 2
@@ -280,7 +276,9 @@ def test_not_found_answers_do_not_open_the_circuit(server):
 def test_circuit_state_is_shared_through_redis(server, redis_url):
     from django_redis.cache import RedisCache
 
-    shared = RedisCache(redis_url, {"OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"}, "KEY_PREFIX": "orders-test"})
+    shared = RedisCache(
+        redis_url, {"OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"}, "KEY_PREFIX": "orders-test"}
+    )
     name = f"{server.url}-shared-{time.monotonic()}"
     first_process = CircuitBreaker(name, failure_threshold=1, cooldown_seconds=5, cache=shared)
     second_process = CircuitBreaker(name, failure_threshold=1, cooldown_seconds=5, cache=shared)

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.session_hash import session_hash
+from core.session_hash import session_hash
 from orders.clients import get_order_client
-from orders.clients.base import InvalidOrderId, OrderNotFound, OrderSystemUnavailable, Requester
 from orders.clients.http import HttpOrderClient
+from orders.domain import InvalidOrderId, OrderNotFound, OrderSystemUnavailable, Requester
 from orders.models import CancellationAudit, Order, OrderStatus
 from tests.orders.factories import ApiKeyFactory, OrderFactory, OrderItemFactory
 

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than", required=True, help="Age of the last activity: 30d, 12h, 2w, 90min (not m: minutes or months?).")
+        parser.add_argument(
+            "--older-than", required=True, help="Age of the last activity: 30d, 12h, 2w, 90min (not m: minutes or months?)."
+        )
         parser.add_argument("--batch-size", type=int, default=500, help="Conversations per transaction (default 500).")
         parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
 

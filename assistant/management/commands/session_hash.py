@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from config.session_hash import session_hash
+from core.session_hash import session_hash
 
 
 class Command(BaseCommand):

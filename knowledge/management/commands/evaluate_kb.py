@@ -7,7 +7,7 @@ from knowledge.search.embeddings import embeddings_enabled
 
 
 class Command(BaseCommand):
-    help = "Print top-1/top-3 accuracy and the correct \"I don't know\" rate of the FAQ search on a labelled set."
+    help = 'Print top-1/top-3 accuracy and the correct "I don\'t know" rate of the FAQ search on a labelled set.'
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", default=str(DEFAULT_EVAL_SET), help="evaluation set (JSON)")
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         w(f"  top-3 accuracy:       {report.top3_accuracy:.1%} ({report.top3}/{report.answerable})")
         w(f"  top-1 and confident:  {report.confident_correct_rate:.1%}")
         w(f"unanswerable questions: {report.unanswerable}")
-        w(f"  correct \"I don't know\": {report.idk_rate:.1%} ({report.correct_idk}/{report.unanswerable})")
+        w(f'  correct "I don\'t know": {report.idk_rate:.1%} ({report.correct_idk}/{report.unanswerable})')
         if options["show_misses"]:
             for miss in report.misses:
                 w(f"  MISS {miss}")

@@ -11,7 +11,7 @@ from knowledge.selectors import faq_confidence_threshold
 class Command(BaseCommand):
     help = (
         "Load a knowledge base from a file (not the database), ask its labelled paraphrases, and print top-1, "
-        "correct and confident, confidently wrong, and the \"I don't know\" rate on questions whose entry is "
+        'correct and confident, confidently wrong, and the "I don\'t know" rate on questions whose entry is '
         "left out. FILE: StackFAQ or CovidFAQ JSON, this project's format, or a fixture with --questions; "
         "or one of " + ", ".join(NAMED_KBS) + ", or 'all'."
     )
@@ -20,9 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="+", help="knowledge-base file(s) or names")
         parser.add_argument("--questions", help="for a fixture: the labelled set (knowledge/eval format)")
         parser.add_argument("--no-leave-one-out", action="store_true", help="skip the left-out entries' questions")
-        parser.add_argument(
-            "--left-out-per-entry", type=int, default=None, help="ask at most N questions of each left-out entry"
-        )
+        parser.add_argument("--left-out-per-entry", type=int, default=None, help="ask at most N questions of each left-out entry")
         search = parser.add_mutually_exclusive_group()
         search.add_argument("--lexical", action="store_true", help="lexical search only")
         search.add_argument("--semantic", action="store_true", help="lexical + embeddings")

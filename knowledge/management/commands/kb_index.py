@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from knowledge.search.index import load_or_build
-from knowledge.search.versioning import kb_fingerprint_from_db
+from knowledge.search.source import kb_fingerprint_from_db
 
 
 class Command(BaseCommand):

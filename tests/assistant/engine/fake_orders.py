@@ -8,16 +8,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from orders.clients.base import (
+from orders.domain import (
     CancelOutcome,
     CancelStatus,
     OrderItemRecord,
     OrderNotFound,
     OrderRecord,
+    OrderStatus,
     OrderSystemUnavailable,
     Requester,
+    cancellation_refusal,
 )
-from orders.policies import cancellation_window_open
 
 
 class FakeOrderClient:
@@ -37,19 +38,25 @@ class FakeOrderClient:
     def cancel_order(self, order_id: str, *, idempotency_key: str, requester: Requester) -> CancelOutcome:
         order = self.get_order(order_id)
         self.cancel_calls.append(order_id)
-        if order.status == "cancelled":
+        refusal = cancellation_refusal(status=order.status, placed_at=order.placed_at)
+        if refusal == OrderStatus.CANCELLED:
             return CancelOutcome(status=CancelStatus.ALREADY_CANCELLED, order=order)
-        if order.status not in ("placed", "processing"):
-            return CancelOutcome(status=CancelStatus.NOT_CANCELLABLE, order=order, reason=order.status)
-        if not cancellation_window_open(placed_at=order.placed_at):
-            return CancelOutcome(status=CancelStatus.NOT_CANCELLABLE, order=order, reason="window_expired")
-        cancelled = replace(order, status="cancelled", cancelled_at=timezone.now())
+        if refusal is not None:
+            return CancelOutcome(status=CancelStatus.NOT_CANCELLABLE, order=order, reason=refusal)
+        cancelled = replace(order, status=OrderStatus.CANCELLED.value, cancelled_at=timezone.now())
         self.orders[order_id] = cancelled
         return CancelOutcome(status=CancelStatus.CANCELLED, order=cancelled, refunded=True)
 
 
-def order(order_id: str = "ORD-4567", *, status: str = "placed", age: timedelta = timedelta(hours=1),
-          email: str = "sam@example.com", product: str = "Aura Bluetooth Headphones", total: str = "129.00") -> OrderRecord:
+def order(
+    order_id: str = "ORD-4567",
+    *,
+    status: str = "placed",
+    age: timedelta = timedelta(hours=1),
+    email: str = "sam@example.com",
+    product: str = "Aura Bluetooth Headphones",
+    total: str = "129.00",
+) -> OrderRecord:
     return OrderRecord(
         order_id=order_id,
         status=status,

@@ -113,8 +113,11 @@ def test_the_pending_request_round_trips_through_the_model_fields():
 
     fields = state.pending.as_fields()
     again = PendingRequest.from_fields(
-        intent=fields["pending_intent"], slot=fields["pending_slot"], order_id=fields["pending_order_id"],
-        data=fields["pending_data"], since=fields["pending_since"],
+        intent=fields["pending_intent"],
+        slot=fields["pending_slot"],
+        order_id=fields["pending_order_id"],
+        data=fields["pending_data"],
+        since=fields["pending_since"],
     )
     assert again == state.pending
 
@@ -131,7 +134,8 @@ def test_a_negated_cancel_with_a_tracking_question_is_tracking(message):
 
 
 @pytest.mark.parametrize(
-    "message", ["I want to return ORD-4567", "I'd like a refund for ORD-4566", "I want to exchange ORD-4549 for a different colour"]
+    "message",
+    ["I want to return ORD-4567", "I'd like a refund for ORD-4566", "I want to exchange ORD-4549 for a different colour"],
 )
 def test_return_refund_and_exchange_requests_are_not_cancellations(message):
     assert read_intent(understand(message), ConversationState(session_id="unit")) == Intent.ORDER_HELP

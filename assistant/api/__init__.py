@@ -1,0 +1,1 @@
+"""The HTTP transport of the chat: ``POST /chat`` and ``POST /chat/feedback``."""

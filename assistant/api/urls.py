@@ -1,0 +1,8 @@
+from django.urls import path
+
+from assistant.api.views import ChatApi, ChatFeedbackApi
+
+urlpatterns = [
+    path("chat", ChatApi.as_view(), name="chat"),
+    path("chat/feedback", ChatFeedbackApi.as_view(), name="chat-feedback"),
+]

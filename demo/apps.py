@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """The demo shop: its page at ``/`` (with the chat widget) and ``manage.py load_demo``. No models."""
+
+    name = "demo"
