@@ -32,8 +32,12 @@ MODEL_FILE = Path(__file__).resolve().parent / "confidence_model.json"
 #   strong     the share of the question's words it uses strongly: about twice at the average
 #              entry length, as the question and keywords fields are indexed (answer-only is weak)
 #   unknown    log(1 + question words the knowledge base never uses, synonyms included)
-#   semantic   cosine similarity of question and entry
-FEATURES = ("coverage", "margin", "matched", "strong", "unknown", "semantic")
+#   semantic   cosine similarity of question and entry (the mean of its two halves, below)
+#   semantic_best    the better of the question side's and the question-with-answer's cosine
+#   semantic_margin  its similarity less the best other entry's in the knowledge base
+#   semantic_z       its similarity against all entries' (z-score): normalises a FAQ about one
+#                    topic, where every entry is similar, against a shop's mixed one
+FEATURES = ("coverage", "margin", "matched", "strong", "unknown", "semantic", "semantic_best", "semantic_margin", "semantic_z")
 
 
 def mode_name(semantic: bool) -> str:
@@ -73,3 +77,11 @@ def probability(features: dict[str, np.ndarray], mode: str, *, model: dict | Non
 def logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
+
+
+def hit_scores(features: dict[str, np.ndarray], *, semantic: bool, model: dict | None = None) -> np.ndarray:
+    """Each hit's confidence as the search reports it (``model``: instead of the shipped one)."""
+    score = probability(features, mode_name(semantic), model=model)
+    if score is None:  # no fitted model: the share of matched words (and the semantic part)
+        score = np.asarray(features["fused"], dtype=np.float64)
+    return score
