@@ -40,7 +40,7 @@ class MiniLMEncoder:
         self.w = {}
         for name, value in weights.items():
             name = name.removeprefix("bert.")
-            value = value.astype(np.float32)
+            value = value.astype(np.float32, copy=False)
             # Linear layers are stored (out, in); keep them (in, out) so x @ W needs no transpose.
             if name.startswith("encoder.") and name.endswith(".weight") and value.ndim == 2:
                 value = np.ascontiguousarray(value.T)
