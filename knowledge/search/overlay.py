@@ -173,6 +173,13 @@ class OverlayIndex(KnowledgeIndex):
     def __len__(self) -> int:
         return self._size
 
+    def _row_vectors(self, rows: np.ndarray) -> np.ndarray:
+        assert self.base.vectors is not None and self.vectors is not None
+        base_rows = self.base.vectors.shape[0]
+        return np.vstack([self.base.vectors[r] if r < base_rows else self.vectors[r - base_rows] for r in rows.tolist()]).reshape(
+            len(rows), self.base.vectors.shape[1]
+        )
+
     def _similarities(self, query_vector: np.ndarray) -> np.ndarray:
         sims = self.base.vectors @ query_vector
         sims[self.hidden] = -np.inf

