@@ -1,9 +1,12 @@
 """Fit the search confidence model (``knowledge/search/confidence_model.json``).
 
-    .venv/bin/python -m knowledge.calibrate [--check]   # lexical and, when installed, embeddings
+    .venv/bin/python -m knowledge.calibrate [--check] [--mode lexical|embeddings]
 
-Builds the index of the demo FAQ (``fixtures/demo_faq.json``, no database needed), runs
-every question of the development evaluation set (``knowledge/eval/faq_eval.json``), and
+The embeddings model is fitted across knowledge bases (:func:`fit_across`: FIT_KBS at
+once, each left out in turn to check it, CHECK_KBS never fitted on). The lexical model is
+fitted on the demo alone, as follows. It builds the index of the demo FAQ
+(``fixtures/demo_faq.json``, no database needed), runs every question of the development
+evaluation set (``knowledge/eval/faq_eval.json``), and
 describes the top hit by the features of :mod:`knowledge.search.confidence`; the label is
 1 when that hit is the labelled entry, 0 when it is another or the question has no answer.
 A standardised, L2-regularised logistic regression is fitted on these ~200 rows and
@@ -86,11 +89,7 @@ def demo_index(*, semantic: bool):
     entries = demo_entries()
     vectors = None
     if semantic:
-        texts = [
-            emb.entry_embedding_texts(question=e.question, answer=e.answer, keywords=e.keywords, product=e.product)
-            for e in entries
-        ]
-        vectors = emb.embed_entry_texts(texts)
+        vectors = emb.embed_entries(entries)
     return entries, build_index_from_entries(entries, fingerprint="calibration", vectors=vectors)
 
 

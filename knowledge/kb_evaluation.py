@@ -76,11 +76,7 @@ TABLE_HEADER = (
 
 
 def _vectors(kb: LabelledKB) -> np.ndarray:
-    texts = [
-        emb.entry_embedding_texts(question=e.question, answer=e.answer, keywords=e.keywords, product=e.product)
-        for e in kb.entries
-    ]
-    return emb.embed_entry_texts(texts)
+    return emb.embed_entries(kb.entries)
 
 
 def _ask(index, kb_name: str, kind: str, question: str, expected: int | None) -> Asked:

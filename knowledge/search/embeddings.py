@@ -125,6 +125,13 @@ def embed_query(text: str) -> np.ndarray:
     return np.concatenate([vector, vector]) / np.sqrt(2.0)
 
 
+def embed_entries(entries) -> np.ndarray:
+    """One ``DIMENSIONS`` row per entry (anything with question, answer, keywords and product)."""
+    return embed_entry_texts(
+        [entry_embedding_texts(question=e.question, answer=e.answer, keywords=e.keywords, product=e.product) for e in entries]
+    )
+
+
 def embed_entry_texts(pairs: list[tuple[str, str]]) -> np.ndarray:
     """One ``DIMENSIONS`` row per ``(question side, question with answer)`` pair."""
     if not pairs:

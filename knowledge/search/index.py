@@ -269,7 +269,7 @@ class KnowledgeIndex:
                 vectors[:, :half] @ query_vector[:half], vectors[:, half:] @ query_vector[half:]
             )
             finite = sims_all[np.isfinite(sims_all)]
-            top_two = np.sort(finite)[-2:] if finite.size else np.zeros(1)
+            top_two = np.partition(finite, finite.size - 2)[-2:] if finite.size > 1 else (finite if finite.size else np.zeros(1))
             best = float(top_two[-1])
             second = float(top_two[0]) if top_two.size > 1 else 0.0
             # How far a hit stands out from the rest of this knowledge base (its size and

@@ -149,3 +149,21 @@ class RequestOwner(Agent, Protocol):
     sentence; the orchestrator adds what comes next)."""
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str: ...
+
+
+class OrderRequestAgent:
+    """An agent that works on a customer's order request: its turn is the (text, outcome)
+    pair of ``_respond``, and a withdrawn request is acknowledged in one word unless the
+    agent says more."""
+
+    name: str = ""
+
+    def handle(self, ctx: TurnContext) -> AgentReply:
+        text, outcome = self._respond(ctx)
+        return AgentReply(text=text, agent=self.name, outcome=outcome)
+
+    def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
+        return "Alright."
+
+    def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
+        raise NotImplementedError

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 
 from assistant.engine.agents import tools
-from assistant.engine.agents.base import AgentReply, Outcome, TurnContext
+from assistant.engine.agents.base import OrderRequestAgent, Outcome, TurnContext
 from assistant.engine.agents.identity import ensure_verified
 from assistant.engine.agents.order_reference import resolve_orders
 from assistant.engine.agents.wording import (
@@ -42,12 +42,8 @@ from orders.domain import (
 RETURN_POLICY_QUERY = "What is your return policy?"
 
 
-class OrderCancellationAgent:
+class OrderCancellationAgent(OrderRequestAgent):
     name = "OrderCancellationAgent"
-
-    def handle(self, ctx: TurnContext) -> AgentReply:
-        text, outcome = self._respond(ctx)
-        return AgentReply(text=text, agent=self.name, outcome=outcome)
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
         return f"No problem, I won't cancel {join_ids(order_ids) if order_ids else 'anything'}."

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.engine.agents import tools
-from assistant.engine.agents.base import AgentReply, Outcome, TurnContext
+from assistant.engine.agents.base import OrderRequestAgent, Outcome, TurnContext
 from assistant.engine.agents.cancellation import may_try_cancel, refusal_for
 from assistant.engine.agents.identity import ensure_verified
 from assistant.engine.agents.order_reference import resolve_orders
@@ -45,15 +45,8 @@ WHAT_YOU_ASKED = {
 }
 
 
-class OrderSupportAgent:
+class OrderSupportAgent(OrderRequestAgent):
     name = "OrderSupportAgent"
-
-    def handle(self, ctx: TurnContext) -> AgentReply:
-        text, outcome = self._respond(ctx)
-        return AgentReply(text=text, agent=self.name, outcome=outcome)
-
-    def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        return "Alright."
 
     def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         state, u = ctx.state, ctx.understanding

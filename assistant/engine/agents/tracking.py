@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.engine.agents import tools
-from assistant.engine.agents.base import AgentReply, Outcome, TurnContext
+from assistant.engine.agents.base import OrderRequestAgent, Outcome, TurnContext
 from assistant.engine.agents.identity import ensure_verified
 from assistant.engine.agents.order_reference import resolve_orders
 from assistant.engine.agents.wording import ORDER_SYSTEM_APOLOGY, STATUS_PHRASES, format_date, format_datetime
@@ -11,15 +11,8 @@ from assistant.engine.dialogue import CloseReason, Intent, close_request
 from orders.domain import OrderRecord
 
 
-class OrderTrackingAgent:
+class OrderTrackingAgent(OrderRequestAgent):
     name = "OrderTrackingAgent"
-
-    def handle(self, ctx: TurnContext) -> AgentReply:
-        text, outcome = self._respond(ctx)
-        return AgentReply(text=text, agent=self.name, outcome=outcome)
-
-    def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        return "Alright."
 
     def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         state = ctx.state
