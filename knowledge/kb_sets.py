@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_FAQ = ROOT / "fixtures" / "demo_faq.json"
 DEV_SET = ROOT / "knowledge" / "eval" / "faq_eval.json"
 FRESH_SET = ROOT / "knowledge" / "eval" / "faq_eval_fresh.json"
+# Another shop's FAQ and its customers' questions, written by a colleague who had not seen the
+# search's tuning data: a stand-in for a shop that installs the product with its own FAQ.
+FOREIGN_SHOP = ROOT / "knowledge" / "eval" / "shop_faq_foreign.json"
 # The public sets (see shared/data/README.md); looked up beside the repository.
 PUBLIC_DIR_CANDIDATES = (ROOT.parent / "shared" / "data" / "faq_sets", ROOT / "data" / "faq_sets")
 
@@ -160,6 +163,8 @@ def named_kb(name: str) -> LabelledKB:
         return load_labelled_kb(DEMO_FAQ, questions=DEV_SET, name=name)
     if name == "demo-fresh":
         return load_labelled_kb(DEMO_FAQ, questions=FRESH_SET, name=name)
+    if name == "shop-foreign":
+        return load_labelled_kb(FOREIGN_SHOP, name=name)
     if name == "stackfaq":
         return load_labelled_kb(public_set("stackfaq.json"), name=name)
     if name == "covidfaq":
@@ -167,4 +172,4 @@ def named_kb(name: str) -> LabelledKB:
     raise KBFileError(f"unknown knowledge base {name!r}")
 
 
-NAMED_KBS = ("demo-dev", "demo-fresh", "stackfaq", "covidfaq")
+NAMED_KBS = ("demo-dev", "demo-fresh", "shop-foreign", "stackfaq", "covidfaq")

