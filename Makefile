@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint setup setup-dev migrate demo browser bench clean
+.PHONY: run test lint setup setup-dev migrate demo messages browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-run: demo
+# The translation catalogues (locale/<lang>/LC_MESSAGES/django.po) compiled to .mo files, which
+# are build products (.gitignore). Babel's compiler is pure Python: no GNU gettext needed.
+messages: setup
+	$(BIN)/pybabel -q compile -d locale -D django
+
+run: demo messages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
@@ -45,7 +50,7 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)) || \
 		echo "chromium not installed: browser tests will be skipped (install Debian's chromium)"
 
-test: setup-dev browser
+test: setup-dev browser messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Lint rules that catch bugs, the formatting, the import contracts and the types (pyproject.toml).

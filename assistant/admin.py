@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from assistant.desk.admin import InsightsAdminMixin
+from assistant.desk.admin import InsightsAdminMixin, LanguageFilter, language_label
 from assistant.models import Conversation, Message
 
 TRANSCRIPT_MESSAGES = 200
@@ -37,13 +37,14 @@ class ConversationAdmin(InsightsAdminMixin, admin.ModelAdmin):
     list_display = (
         "session_id",
         "user",
+        "language_shown",
         "last_order_id",
         "last_product_context",
         "pending_intent",
         "handoff_status",
         "updated_at",
     )
-    list_filter = ("pending_intent", "handoff_status")
+    list_filter = ("pending_intent", "handoff_status", LanguageFilter)
     search_fields = ("session_id", "last_order_id")
     readonly_fields = ("created_at", "updated_at")
     # The session secret's hash is of no use to staff, and editing it would hand the
@@ -51,6 +52,10 @@ class ConversationAdmin(InsightsAdminMixin, admin.ModelAdmin):
     exclude = ("token_hash",)
     inlines = [MessageInline]
     change_list_template = "admin/assistant/conversation/change_list.html"
+
+    @admin.display(description="Language", ordering="language")
+    def language_shown(self, conversation):
+        return language_label(conversation.language) if conversation.language else "–"
 
     def get_inline_instances(self, request, obj=None):
         if obj is not None:

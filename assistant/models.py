@@ -45,6 +45,9 @@ class Conversation(models.Model):
     # Mirrors the conversation's open handoff ticket (if any), so that every turn knows
     # whether a person owns the conversation without another query.
     handoff_status = models.CharField(max_length=16, blank=True, db_index=True)
+    # The served language the assistant speaks here (ISO 639-1; SHOP_LANGUAGES), set by the
+    # first turn and kept until the customer clearly writes in another (assistant/language.py).
+    language = models.CharField(max_length=8, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -77,6 +80,9 @@ class Message(models.Model):
     handover = models.CharField(max_length=255, blank=True)
     # What the turn achieved, for staff insights: answered, no_answer, cancelled, ...
     outcome = models.CharField(max_length=32, blank=True, db_index=True)
+    # The language the customer wrote this turn in (ISO 639-1), on both messages of a turn:
+    # the conversation's, or one the shop does not serve (then the reply is in English).
+    language = models.CharField(max_length=8, blank=True)
     # The staff member who wrote a ``staff`` message.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     feedback = models.SmallIntegerField(choices=Feedback.choices, null=True, blank=True)

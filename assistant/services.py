@@ -11,14 +11,17 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from assistant import metrics
-from assistant.engine.chat_input import clean_chat_input
+from assistant.engine.chat_input import ChatInputError, clean_chat_input
 from assistant.engine.locks import session_lock
-from assistant.engine.orchestrator import run_turn
+from assistant.engine.orchestrator import ORCHESTRATOR, TurnOutcome, run_turn
 from assistant.engine.state import STATE_FIELDS, ConversationState
-from assistant.models import Message, MessageRole
+from assistant.language import clean_language_hint, turn_language, unserved_language_reply
+from assistant.models import HandoffStatus, Message, MessageRole
 from assistant.sessions import SessionAccess, conversation_open
 from core.logs import bind_request_context
 from core.session_hash import session_hash
@@ -27,6 +30,8 @@ from core.tracing import span
 logger = logging.getLogger(__name__)
 
 CHANNELS = ("api", "websocket", "test")
+# The outcome of a turn in a language the shop does not serve (no agent ran).
+UNSERVED_LANGUAGE = "unserved_language"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class ChatReply:
     session_token: str = ""
     # The conversation's internal key (its stored session_id): channel groups use it.
     conversation_key: str = ""
+    # The language of ``response`` (ISO 639-1): the conversation's, or English for the
+    # reply to a message in a language the shop does not serve.
+    language: str = ""
 
     def as_payload(self) -> dict:
         """The public reply shape shared by ``POST /chat`` and the websocket."""
@@ -49,6 +57,7 @@ class ChatReply:
             "agent": self.agent,
             "tool_calls": self.tool_calls,
             "handover": self.handover,
+            "language": self.language,
         }
 
 
@@ -60,16 +69,21 @@ def chat_turn(
     channel: str = "api",
     client_ip: str = "",
     session_token: str = "",
+    language: object = None,
 ) -> ChatReply:
     """Answer one customer message and store both sides of the turn.
 
-    ``session_id`` and ``message`` are what the client sent, validated here: invalid
-    input raises ``ChatInputError`` (naming every bad field) before anything runs.
+    ``session_id``, ``message`` and ``language`` (the client's optional hint of the
+    customer's language) are what the client sent, validated here: invalid input raises
+    ``ChatInputError`` (naming every bad field) before anything runs.
+    The turn runs in the conversation's language (assistant/language.py decides it); a
+    message surely in a language the shop does not serve gets a reply in English naming
+    the languages served, and nothing else is done.
     ``SessionBusy`` when another turn of the same session holds the session for too long.
     Turns of one session run one at a time (across processes when the cache is Redis), so
     no message is lost or reordered.
     """
-    session_id, message = clean_chat_input(session_id=session_id, message=message)
+    session_id, message, hint = _clean_input(session_id=session_id, message=message, language=language)
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     user = user if user is not None and getattr(user, "is_authenticated", False) else None
@@ -80,16 +94,23 @@ def chat_turn(
         access = _conversation_for(session_id=session_id, token=session_token, user=user)
         conversation = access.conversation
         state = ConversationState.from_model(conversation)
-        outcome = run_turn(
-            message=message,
-            state=state,
-            channel=channel,
-            user_email=(user.email if user else ""),
-            user_id=(user.pk if user else None),
-            conversation_id=conversation.pk,
-            client_ip=client_ip,
-        )
-        messages = [Message(conversation=conversation, role=MessageRole.USER, content=message)]
+        turn = turn_language(message=message, current=conversation.language, hint=hint, served=settings.SHOP_LANGUAGES)
+        conversation.language = turn.language
+        if turn.unserved and state.handoff_status != HandoffStatus.ACTIVE:
+            outcome = _unserved_language_outcome()
+        else:
+            # The engine's phrases come out in the conversation's language.
+            with translation.override(turn.language):
+                outcome = run_turn(
+                    message=message,
+                    state=state,
+                    channel=channel,
+                    user_email=(user.email if user else ""),
+                    user_id=(user.pk if user else None),
+                    conversation_id=conversation.pk,
+                    client_ip=client_ip,
+                )
+        messages = [Message(conversation=conversation, role=MessageRole.USER, content=message, language=turn.customer_language)]
         if not outcome.silent:
             messages.append(
                 Message(
@@ -100,6 +121,7 @@ def chat_turn(
                     tool_calls=outcome.tool_calls,
                     handover=outcome.handover,
                     outcome=outcome.outcome,
+                    language=turn.customer_language,
                 )
             )
         try:
@@ -107,7 +129,7 @@ def chat_turn(
                 stored = Message.objects.bulk_create(messages)
                 state.apply_to(conversation)
                 # Only the engine's own fields: staff may change the handoff status meanwhile.
-                conversation.save(update_fields=[*STATE_FIELDS, "user", "updated_at"])
+                conversation.save(update_fields=[*STATE_FIELDS, "language", "user", "updated_at"])
         except Exception:
             # What the tools did stands (a cancellation is in the order system and its
             # audit); the next turn reads the order again, so it reflects it. Say so loudly.
@@ -125,6 +147,7 @@ def chat_turn(
             "agent": outcome.agent,
             "intent": outcome.intent,
             "handover": outcome.handover,
+            "language": turn.customer_language,
             "tools": [f"{c['tool']}:{'ok' if 'error' not in c['result'] else c['result']['error']}" for c in outcome.tool_calls],
             "duration_ms": round(duration * 1000, 2),
         },
@@ -138,6 +161,37 @@ def chat_turn(
         session_id=session_id,
         session_token=access.issued_token,
         conversation_key=conversation.session_id,
+        language=turn.reply_language,
+    )
+
+
+def _clean_input(*, session_id: object, message: object, language: object) -> tuple[str, str, str]:
+    """The cleaned ``(session_id, message, language hint)``, or one ``ChatInputError`` naming every bad field."""
+    problems = []
+    cleaned, hint = ("", ""), ""
+    try:
+        cleaned = clean_chat_input(session_id=session_id, message=message)
+    except ChatInputError as exc:
+        problems.extend(exc.problems)
+    try:
+        hint = clean_language_hint(language, served=settings.SHOP_LANGUAGES)
+    except ChatInputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ChatInputError(*problems)
+    return cleaned[0], cleaned[1], hint
+
+
+def _unserved_language_outcome() -> TurnOutcome:
+    # Nothing of the message is acted on (no agent, no tool): the customer is told, in
+    # English, which languages the shop serves; the conversation's state is unchanged.
+    return TurnOutcome(
+        text=unserved_language_reply(settings.SHOP_LANGUAGES),
+        agent=ORCHESTRATOR,
+        tool_calls=[],
+        handover=ORCHESTRATOR,
+        intent=UNSERVED_LANGUAGE,
+        outcome=UNSERVED_LANGUAGE,
     )
 
 

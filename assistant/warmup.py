@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    """Train the intent classifier and load the knowledge-base index.
+    """Train the intent classifier, load the language detector and the knowledge-base index.
 
     Failures are logged, not raised: a server must still start (and report through
     /readyz) when, say, the database is not reachable yet; the work then happens on
@@ -21,6 +21,12 @@ def warm_up() -> None:
         warm_up_classifier()
     except Exception:
         logger.exception("warm-up: the intent classifier could not be trained")
+    try:
+        from assistant.language import warm_up as warm_up_language_detection
+
+        warm_up_language_detection()  # about 300 MB and 1-3 s of language models
+    except Exception:
+        logger.exception("warm-up: the language detector could not be loaded")
     try:
         from knowledge.selectors import faq_search
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -35,13 +36,14 @@ API_PATH_PREFIXES = ("/chat", "/api/")
 def database_unavailable_payload() -> dict:
     return {
         "error": "service_unavailable",
-        "message": "The service cannot reach its database right now; retry in a few seconds.",
+        # The chat widget shows ``message`` to the customer: it is translated; the codes are not.
+        "message": _("The service cannot reach its database right now; retry in a few seconds."),
         "detail": "database unavailable",
     }
 
 
 def internal_error_payload() -> dict:
-    return {"error": "internal_error", "message": "Something went wrong on our side; please try again."}
+    return {"error": "internal_error", "message": _("Something went wrong on our side; please try again.")}
 
 
 class ApplicationError(Exception):

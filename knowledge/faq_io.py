@@ -2,7 +2,10 @@
 
 Both carry the same fields: ``question`` and ``answer`` (required), and optionally
 ``category``, ``product``, ``keywords`` (a comma-separated string, or a list in JSON)
-and ``is_published`` (true/false, default true). Unknown fields are ignored.
+``is_published`` (true/false, default true), ``language`` (a language code, default
+``en``: files written before entries had languages are English) and ``translation_of``
+(the question of the original entry a translation translates; empty for an original).
+Unknown fields are ignored.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import io
 import json
 from pathlib import Path
 
-FIELDS = ("question", "answer", "category", "product", "keywords", "is_published")
+FIELDS = ("question", "answer", "category", "product", "keywords", "is_published", "language", "translation_of")
 
 
 class FAQFileError(ValueError):

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from knowledge.languages import DEFAULT_LANGUAGE, faq_language_choices, language_name
 from knowledge.versioning import kb_version_bump
 
 
@@ -42,6 +43,16 @@ class FAQEntry(models.Model):
     product = models.CharField(max_length=200, blank=True, db_index=True, help_text="Leave blank for shop-wide answers.")
     keywords = models.CharField(max_length=500, blank=True, help_text="Comma-separated words customers use for this topic.")
     is_published = models.BooleanField(default=True, db_index=True)
+    language = models.CharField(max_length=10, choices=faq_language_choices, default=DEFAULT_LANGUAGE, db_index=True)
+    # Deleting an original deletes its translations: they would keep answering with what it said.
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="The entry this one translates; empty for an original.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Indexed: the search's version check and its changed-entries query read the newest rows.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -52,6 +63,13 @@ class FAQEntry(models.Model):
         ordering = ["category", "question"]
         verbose_name = "FAQ entry"
         verbose_name_plural = "FAQ entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="faq_one_translation_per_language",
+                violation_error_message="This entry already has a translation into this language.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.question
@@ -61,8 +79,25 @@ class FAQEntry(models.Model):
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.is_published and not self.answer.strip():
-            raise ValidationError({"answer": "An entry with an empty answer cannot be published."})
+            errors["answer"] = "An entry with an empty answer cannot be published."
+        original = self.translation_of
+        if original is not None:
+            if self.pk is not None and original.pk == self.pk:
+                errors["translation_of"] = "An entry cannot be a translation of itself."
+            elif original.translation_of_id is not None:
+                errors["translation_of"] = "That entry is itself a translation: link to its original instead."
+            elif original.language == self.language:
+                errors["language"] = (
+                    f"A translation must be in another language than its original ({language_name(original.language)})."
+                )
+            if self.pk is not None and self.translations.exists():
+                errors["translation_of"] = "This entry has translations of its own, so it cannot be a translation."
+        elif self.pk is not None and self.translations.filter(language=self.language).exists():
+            errors["language"] = f"This entry already has a translation into {language_name(self.language)}."
+        if errors:
+            raise ValidationError(errors)
 
 
 class FAQEmbedding(models.Model):

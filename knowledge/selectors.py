@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 
 from knowledge.models import FAQEntry
 from knowledge.search.holder import holder
@@ -26,32 +27,62 @@ class FAQHit:
     product: str
     score: float  # confidence in 0..1; comparable across knowledge-base sizes
     confident: bool
+    language: str = "en"  # the entry's; another than the one asked in when the search fell back
+
+
+def default_language() -> str:
+    """The shop's main language (``LANGUAGE_CODE``): every entry is written in it first."""
+    return _base(settings.LANGUAGE_CODE)
+
+
+def _base(code: str | None) -> str:
+    return (code or "en").split("-")[0].lower()
+
+
+def search_language(language: str | None = None) -> str:
+    """``language``, or the language of the turn (the customer's, see assistant.services)."""
+    return _base(language or translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def faq_confidence_threshold() -> float:
     return float(getattr(settings, "KB_CONFIDENCE_THRESHOLD", 0.5))
 
 
-def faq_ranked(*, query: str, limit: int = 5, product: str | None = None) -> list[RankedEntry]:
-    """The ranking behind :func:`faq_search`, with its lexical/semantic parts (for staff tools)."""
+def faq_ranked(*, query: str, limit: int = 5, product: str | None = None, language: str | None = None) -> list[RankedEntry]:
+    """The ranking behind :func:`faq_search`, with its lexical/semantic parts (for staff tools).
+
+    ``language``: only entries in that language (None: every entry)."""
     if not isinstance(query, str) or not query.strip():
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
-    return holder.get().search(query, limit=limit, product=product or None)
+    return holder.get().search(query, limit=limit, product=product or None, language=language)
 
 
-def faq_search(*, query: str, limit: int = 5, product: str | None = None) -> list[FAQHit]:
+def faq_search(*, query: str, limit: int = 5, product: str | None = None, language: str | None = None) -> list[FAQHit]:
     """Published entries that answer ``query``, best first (at most ``limit``).
 
     ``product`` (a product name, exact or as a customer would say it) ranks entries about
     that product first and lowers the confidence of entries about other products.
+    Entries in ``language`` (default: the turn's, see :func:`search_language`) answer; when
+    none answers confidently, the shop's main language's entries are searched instead and
+    the hits say which language they are in.
     Never raises on odd input: empty, very long, any script or emoji.
     """
-    ranked = faq_ranked(query=query, limit=limit, product=product)
+    language = search_language(language)
+    hits = _hits(faq_ranked(query=query, limit=limit, product=product, language=language))
+    main = default_language()
+    if language != main and not (hits and hits[0].confident):
+        fallback = _hits(faq_ranked(query=query, limit=limit, product=product, language=main))
+        if fallback and fallback[0].confident:
+            return fallback
+    return hits
+
+
+def _hits(ranked: list[RankedEntry]) -> list[FAQHit]:
     if not ranked:
         return []
     entries = FAQEntry.objects.filter(pk__in=[r.entry_id for r in ranked], is_published=True).only(
-        "id", "question", "answer", "category", "product"
+        "id", "question", "answer", "category", "product", "language"
     )
     by_id = {entry.pk: entry for entry in entries}
     threshold = faq_confidence_threshold()
@@ -70,14 +101,15 @@ def faq_search(*, query: str, limit: int = 5, product: str | None = None) -> lis
                 product=entry.product,
                 score=score,
                 confident=score >= threshold,
+                language=entry.language,
             )
         )
     return hits
 
 
-def faq_best_answer(*, query: str, product: str | None = None) -> FAQHit | None:
+def faq_best_answer(*, query: str, product: str | None = None, language: str | None = None) -> FAQHit | None:
     """The best entry if it clears ``KB_CONFIDENCE_THRESHOLD``; None means "I don't know"."""
-    hits = faq_search(query=query, limit=1, product=product)
+    hits = faq_search(query=query, limit=1, product=product, language=language)
     if hits and hits[0].confident:
         return hits[0]
     return None

@@ -186,6 +186,20 @@ _ORDER_WORD = re.compile(
     r"|\border\s+(\d{4})\b(?!\s*(?:x|pcs|items|units))",
     re.IGNORECASE,
 )
+# The same in Spanish, German and French: "pedido nº 4567", "número de pedido: 4567",
+# "Bestellung Nr. 4567", "Bestellnummer ist 4567", "commande n°4567", "numéro de commande 4567",
+# "pedido 4567" (a bare number again only with exactly four digits).
+_ORDER_NOUN = r"(?:pedidos?|orden|ordenes|bestellung(?:en)?|auftrag|auftr[aä]ge|commandes?)"
+_NUMBER_MARK = r"(?:n[°ºo]\.?|nr\.?|nro\.?|num\.?|n[uú]m[eé]ro|nummer|#)"
+_IS = r"(?:\s+(?:es|era|ist|war|lautet|est|[eé]tait)(?:\s+(?:el|le|la))?)?"
+_ORDER_WORD_ES_DE_FR = re.compile(
+    rf"\b{_ORDER_NOUN}\s*{_NUMBER_MARK}{_IS}\s*[:#]?\s*(\d+)\b"
+    rf"|\b{_ORDER_NOUN}{_IS}\s*[:#]\s*(\d+)\b"
+    rf"|\b(?:bestell|auftrags)(?:nummer|-?nr\.?)\s*{_IS}\s*[:#]?\s*(\d+)\b"
+    rf"|\b(?:n[uú]m[eé]ro|nummer|n[°ºo]\.?|nr\.?)\s+(?:de|del|der)\s+(?:la\s+|ma\s+|mi\s+|meiner\s+)?{_ORDER_NOUN}{_IS}\s*[:#]?\s*(\d+)\b"
+    rf"|\b{_ORDER_NOUN}\s+(\d{{4}})\b(?!\s*(?:x|uds?|unidades|st[uü]ck|stk|pcs|pi[eè]ces?|articles?))",
+    re.IGNORECASE,
+)
 _HASH_NUMBER = re.compile(r"(?<![\w#])#\s?(\d{3,6})\b")
 
 
@@ -226,7 +240,7 @@ def find_order_ids(text: str) -> tuple[list[str], list[str]]:
     for match in _ORD_PREFIXED.finditer(text):
         found.append((match.start(), match.group(1)))
         taken.append(match.span())
-    for pattern in (_ORDER_WORD, _HASH_NUMBER):
+    for pattern in (_ORDER_WORD, _ORDER_WORD_ES_DE_FR, _HASH_NUMBER):
         for match in pattern.finditer(text):
             if any(start <= match.start() < end for start, end in taken):
                 continue

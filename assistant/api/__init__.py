@@ -1,1 +1,1 @@
-"""The HTTP transport of the chat: ``POST /chat`` and ``POST /chat/feedback``."""
+"""The HTTP transport of the chat: ``POST /chat``, ``POST /chat/feedback`` and ``GET /chat/widget-config``."""

@@ -20,6 +20,15 @@ class ToolCallSerializer(serializers.Serializer):
 class ChatRequestSerializer(serializers.Serializer):
     session_id = serializers.RegexField(SESSION_ID_PATTERN, max_length=SESSION_ID_MAX_LENGTH)
     message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
+    language = serializers.CharField(
+        required=False,
+        help_text=(
+            "Optional hint of the customer's language, e.g. the page's `lang` or the browser's language: "
+            "one of the shop's languages (`SHOP_LANGUAGES`), a regional tag such as `de-AT` counting as `de`; "
+            "any other value is a 400. It decides the conversation's language only when the first message "
+            'does not tell ("ORD-1234", "ok"); a message clearly in a served language always wins.'
+        ),
+    )
 
 
 class ChatReplySerializer(serializers.Serializer):
@@ -27,6 +36,13 @@ class ChatReplySerializer(serializers.Serializer):
     agent = serializers.CharField()
     tool_calls = ToolCallSerializer(many=True)
     handover = serializers.CharField()
+    language = serializers.CharField(
+        help_text=(
+            "The language of `response` (ISO 639-1): the conversation's, kept until the customer clearly writes "
+            "in another language the shop serves. A message in a language the shop does not serve is answered "
+            "in English (`en`), naming the languages served."
+        )
+    )
 
 
 class FeedbackRequestSerializer(serializers.Serializer):

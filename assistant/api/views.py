@@ -17,9 +17,10 @@ from assistant.api.serializers import ChatReplySerializer, ChatRequestSerializer
 from assistant.engine.chat_input import ChatInputError, clean_session_id
 from assistant.engine.locks import SessionBusy
 from assistant.feedback import FeedbackError, message_feedback_set
-from assistant.ratelimit.throttles import ChatIpThrottle, ChatSessionThrottle
+from assistant.ratelimit.throttles import ChatIpThrottle, ChatSessionThrottle, WidgetConfigIpThrottle
 from assistant.services import chat_turn
 from assistant.sessions import TOKEN_HEADER
+from assistant.widget import widget_config, widget_language
 from core.client_ip import request_client_ip
 from core.parsers import JSONParser
 
@@ -73,9 +74,17 @@ class ChatApi(APIView):
                 "Cancel an order",
                 value={"session_id": "abc123", "message": "I want to cancel my order ORD-4567"},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "A first message with the page's language",
+                value={"session_id": "abc123", "message": "ORD-4567", "language": "de-DE"},
+                request_only=True,
+            ),
         ],
-        description="Send one customer message; the assistant answers, naming the agent that did and every tool it called.",
+        description=(
+            "Send one customer message; the assistant answers in the conversation's language (`language`), "
+            "naming the agent that did and every tool it called."
+        ),
     )
     def post(self, request):
         data = json_object(request.data)
@@ -87,6 +96,7 @@ class ChatApi(APIView):
                 channel="api",
                 client_ip=request_client_ip(request),
                 session_token=request.headers.get(TOKEN_HEADER, ""),
+                language=data.get("language"),
             )
         except SessionBusy:
             return Response(
@@ -148,3 +158,43 @@ class ChatFeedbackApi(APIView):
                 return Response({"error": "not_found", "message": exc.message}, status=status.HTTP_404_NOT_FOUND)
             raise ValidationError({"rating": [exc.message]}) from exc
         return Response({"message_id": message_id, "rating": rating})
+
+
+class WidgetConfigApi(APIView):
+    """The widget's phrases, greeting and suggested questions in the page's language."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [WidgetConfigIpThrottle]
+    # The same for every visitor of a language: browsers and CDNs may keep it a while.
+    CACHE_SECONDS = 300
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "lang",
+                description=(
+                    "The page's language (`<html lang>`, e.g. `es` or `de-AT`). One the shop does not serve "
+                    "(`SHOP_LANGUAGES`), or none, gives English."
+                ),
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "WidgetConfig",
+                {
+                    "language": serializers.CharField(),
+                    "greeting": serializers.CharField(),
+                    "suggestions": serializers.ListField(child=serializers.CharField()),
+                    "strings": serializers.DictField(child=serializers.CharField()),
+                },
+            )
+        },
+        description=(
+            "What the chat widget shows: its phrases (`strings`), the greeting of an empty conversation and the "
+            "questions it suggests, which the widget sends as the customer's message when tapped."
+        ),
+    )
+    def get(self, request):
+        config = widget_config(language=widget_language(request.query_params.get("lang")))
+        return Response(config.as_payload(), headers={"Cache-Control": f"public, max-age={self.CACHE_SECONDS}"})

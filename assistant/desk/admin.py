@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -19,6 +20,7 @@ from django.utils.http import urlencode
 from assistant.desk import charts
 from assistant.desk.handoff import HandoffError, handoff_claim, handoff_finish, handoff_reply
 from assistant.desk.insights import insights_for_period
+from assistant.language import language_name
 from assistant.models import HandoffStatus, HandoffTicket
 
 
@@ -53,9 +55,49 @@ class InsightsAdminMixin:
             "agents_chart": charts.horizontal_bars(list(report.turns_by_agent.items())),
             "daily_chart": charts.daily_columns(report.turns_by_day),
             "handovers_chart": charts.horizontal_bars(list(report.agent_handovers.items())[:8]),
+            "languages": [
+                {
+                    "code": code,
+                    "name": language_label(code),
+                    "served": code in settings.SHOP_LANGUAGES,
+                    "turns": turns,
+                    "unanswered": report.unanswered_by_language.get(code, 0),
+                }
+                for code, turns in report.turns_by_language.items()
+            ],
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/assistant/insights.html", context)
+
+
+def language_label(code: str) -> str:
+    """How staff see a language code: "German (de)"; "unknown" for turns from before languages were recorded."""
+    return f"{language_name(code)} ({code})" if code else "unknown"
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The conversation's language, by name, among those that occur."""
+
+    title = "language"
+    parameter_name = "language"
+    field = "language"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .exclude(**{self.field: ""})
+            .order_by(self.field)
+            .values_list(self.field, flat=True)
+            .distinct()
+        )
+        return [(code, language_label(code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+class TicketLanguageFilter(LanguageFilter):
+    field = "conversation__language"
 
 
 INSIGHTS_DEFAULT_DAYS = 30
@@ -143,8 +185,8 @@ class TicketStateFilter(admin.SimpleListFilter):
 class HandoffTicketAdmin(admin.ModelAdmin):
     """The staff inbox: conversations the assistant handed to a person."""
 
-    list_display = ("id", "open_chat", "reason", "status", "waiting", "claimed_by", "created_at")
-    list_filter = (TicketStateFilter, "reason")
+    list_display = ("id", "open_chat", "language", "reason", "status", "waiting", "claimed_by", "created_at")
+    list_filter = (TicketStateFilter, "reason", TicketLanguageFilter)
     search_fields = ("conversation__session_id", "transcript")
     readonly_fields = (
         "conversation",
@@ -170,6 +212,10 @@ class HandoffTicketAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:assistant_handoff_chat", args=[ticket.pk]), ticket.conversation.session_id
         )
+
+    @admin.display(description="Language", ordering="conversation__language")
+    def language(self, ticket):
+        return language_label(ticket.conversation.language) if ticket.conversation.language else "–"
 
     @admin.display(description="Waiting")
     def waiting(self, ticket):
@@ -209,6 +255,7 @@ class HandoffTicketAdmin(admin.ModelAdmin):
             "title": f"Chat with {ticket.conversation.session_id}",
             "ticket": ticket,
             "waiting": self.waiting(ticket),
+            "language": self.language(ticket),
             "messages_list": ticket.conversation.messages.order_by("-id")[:200][::-1],
             "mine": ticket.status == HandoffStatus.ACTIVE and ticket.claimed_by_id == request.user.pk,
             "opts": self.model._meta,

@@ -8,8 +8,10 @@ and pushes what the customer must see to their open sockets after commit.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from assistant.models import Conversation, HandoffStatus, HandoffTicket, Message, MessageRole
 from assistant.realtime.broadcast import broadcast_to_session
@@ -19,17 +21,22 @@ class HandoffError(Exception):
     """A staff action that does not fit the ticket's state (claimed by someone else, closed...)."""
 
 
+def _customer_language(ticket: HandoffTicket) -> str:
+    """The language the customer chats in: the desk's own messages to them are written in it."""
+    return getattr(ticket.conversation, "language", "") or settings.LANGUAGE_CODE
+
+
 def _post_staff_message(ticket: HandoffTicket, *, user, text: str) -> Message:
     message = Message.objects.create(
         conversation=ticket.conversation, role=MessageRole.STAFF, content=text, author=user, agent="", outcome=""
     )
     session_id = ticket.conversation.session_id  # the internal key: only sockets holding its token
-    frame = {
-        "type": "staff_message",
-        "id": message.pk,
-        "message": text,
-        "staff_name": (user.get_short_name() or user.get_username()) if user else "Support",
-    }
+    if user:
+        staff_name = user.get_short_name() or user.get_username()
+    else:
+        with translation.override(_customer_language(ticket)):
+            staff_name = _("Support")
+    frame = {"type": "staff_message", "id": message.pk, "message": text, "staff_name": staff_name}
     transaction.on_commit(lambda: broadcast_to_session(session_id, frame))
     return message
 
@@ -54,7 +61,9 @@ def handoff_claim(*, ticket_id: int, user) -> HandoffTicket:
             _set_status(ticket, HandoffStatus.ACTIVE)
             ticket.save(update_fields=["claimed_by", "claimed_at", "status"])
             name = user.get_short_name() or user.get_username()
-            _post_staff_message(ticket, user=user, text=f"Hi, this is {name} from our team. I'm here to help you now.")
+            with translation.override(_customer_language(ticket)):
+                greeting = _("Hi, this is %(name)s from our team. I'm here to help you now.") % {"name": name}
+            _post_staff_message(ticket, user=user, text=greeting)
     return ticket
 
 
@@ -84,10 +93,11 @@ def handoff_finish(*, ticket_id: int, user, return_to_assistant: bool) -> Handof
         ticket.returned_to_assistant = return_to_assistant
         _set_status(ticket, HandoffStatus.CLOSED)
         ticket.save(update_fields=["closed_at", "returned_to_assistant", "status"])
-        text = (
-            "I'm handing you back to our assistant. Thanks for your patience!"
-            if return_to_assistant
-            else "This conversation is now closed. Thank you for contacting us!"
-        )
+        with translation.override(_customer_language(ticket)):
+            text = (
+                _("I'm handing you back to our assistant. Thanks for your patience!")
+                if return_to_assistant
+                else _("This conversation is now closed. Thank you for contacting us!")
+            )
         _post_staff_message(ticket, user=user, text=text)
     return ticket

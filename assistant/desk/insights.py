@@ -52,6 +52,10 @@ class Insights:
     unanswered: int = 0
     unanswered_groups: list[QuestionGroup] = field(default_factory=list)
     worst_rated: list[RatedAnswer] = field(default_factory=list)
+    # Per language the customers wrote in (ISO 639-1; "" for turns from before languages
+    # were recorded), most turns first: assistant turns, and unanswered product questions.
+    turns_by_language: dict[str, int] = field(default_factory=dict)
+    unanswered_by_language: dict[str, int] = field(default_factory=dict)
 
     @property
     def containment_rate(self) -> float | None:
@@ -100,6 +104,16 @@ def insights_for_period(*, start: date, end: date) -> Insights:
     report.cancel_refusals = outcomes.get(Outcome.CANCEL_REFUSED, 0)
     report.orders_tracked = outcomes.get(Outcome.TRACKED, 0)
     report.tracking_requests = by_agent.get("OrderTrackingAgent", 0)
+
+    report.turns_by_language = dict(
+        replies.values_list("language").annotate(n=Count("id")).order_by("-n", "language").values_list("language", "n")
+    )
+    report.unanswered_by_language = dict(
+        replies.filter(outcome=Outcome.NO_ANSWER, agent="ProductQAAgent")
+        .values_list("language")
+        .annotate(n=Count("id"))
+        .values_list("language", "n")
+    )
 
     unanswered_questions = _unanswered_questions(replies)
     report.unanswered = len(unanswered_questions)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import ApplicationError
 
 SESSION_ID_MAX_LENGTH = 128
@@ -51,14 +53,15 @@ class ChatInputError(ApplicationError):
 
 def clean_session_id(value: object) -> str:
     if value is None:
-        raise ChatInputError(InputProblem("session_id", "This field is required.", "required"))
+        raise ChatInputError(InputProblem("session_id", _("This field is required."), "required"))
     if not isinstance(value, str):
-        raise ChatInputError(InputProblem("session_id", f"Must be a string, not {type(value).__name__}.", "invalid_type"))
+        raise ChatInputError(InputProblem("session_id", _not_a_string(value), "invalid_type"))
     if not SESSION_ID_RE.fullmatch(value):
         raise ChatInputError(
             InputProblem(
                 "session_id",
-                f"Must be 1 to {SESSION_ID_MAX_LENGTH} characters of letters, digits, '-' and '_'.",
+                _("Must be 1 to %(max_length)d characters of letters, digits, '-' and '_'.")
+                % {"max_length": SESSION_ID_MAX_LENGTH},
                 "invalid_format",
             )
         )
@@ -67,27 +70,37 @@ def clean_session_id(value: object) -> str:
 
 def clean_message(value: object) -> str:
     if value is None:
-        raise ChatInputError(InputProblem("message", "This field is required.", "required"))
+        raise ChatInputError(InputProblem("message", _("This field is required."), "required"))
     if not isinstance(value, str):
-        raise ChatInputError(InputProblem("message", f"Must be a string, not {type(value).__name__}.", "invalid_type"))
+        raise ChatInputError(InputProblem("message", _not_a_string(value), "invalid_type"))
     text = value.strip()
     if not text:
-        raise ChatInputError(InputProblem("message", "Must not be empty.", "blank"))
+        raise ChatInputError(InputProblem("message", _("Must not be empty."), "blank"))
     if len(text) > MESSAGE_MAX_LENGTH:
         raise ChatInputError(
-            InputProblem("message", f"Must be at most {MESSAGE_MAX_LENGTH} characters (got {len(text)}).", "too_long")
+            InputProblem(
+                "message",
+                _("Must be at most %(max_length)d characters (got %(length)d).")
+                % {"max_length": MESSAGE_MAX_LENGTH, "length": len(text)},
+                "too_long",
+            )
         )
     if "\x00" in text:
-        raise ChatInputError(InputProblem("message", "Must not contain NUL characters.", "invalid_characters"))
+        raise ChatInputError(InputProblem("message", _("Must not contain NUL characters."), "invalid_characters"))
     try:
         # A lone UTF-16 surrogate (JSON "\ud800") cannot be stored or logged: refuse it
         # here, before any tool runs, rather than fail after the turn acted.
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise ChatInputError(
-            InputProblem("message", "Must be valid Unicode text (it contains an unpaired surrogate).", "invalid_characters")
+            InputProblem("message", _("Must be valid Unicode text (it contains an unpaired surrogate)."), "invalid_characters")
         ) from None
     return text
+
+
+def _not_a_string(value: object) -> str:
+    # The type's name is Python's ("int", "list"): a JSON client's developer reads it.
+    return _("Must be a string, not %(type)s.") % {"type": type(value).__name__}
 
 
 def clean_chat_input(*, session_id: object, message: object) -> tuple[str, str]:

@@ -21,10 +21,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from assistant import metrics
 from assistant.engine.agents.base import Agent, AgentReply, Outcome, TurnContext
 from assistant.engine.agents.human_handoff import HumanHandoffAgent
 from assistant.engine.agents.registry import agent_for, request_owner_for
+from assistant.engine.agents.wording import chain_and
 from assistant.engine.dialogue import (
     ORDER_INTENTS,
     CloseReason,
@@ -50,7 +54,7 @@ ORCHESTRATOR = "OrchestratorAgent"
 # the knowledge base's own threshold then decides whether there is an answer at all.
 MIN_INTENT_CONFIDENCE = 0.40
 UNANSWERED_TURNS_BEFORE_HANDOFF = 2
-ANYTHING_ELSE = "Is there anything else I can help with?"
+ANYTHING_ELSE = gettext_lazy("Is there anything else I can help with?")
 # A short question right after a product question is about that product unless the
 # classifier is sure it is about something else.
 FOLLOW_UP_MAX_WORDS = 10
@@ -286,15 +290,32 @@ def _reminder(state: ConversationState) -> str:
     request = state.pending
     if request is None:
         return ""
-    action = {Intent.CANCEL: "cancelling", Intent.TRACK: "tracking"}.get(request.intent, "helping with")
-    orders = " and ".join(request.order_ids)
-    if request.slot == Slot.EMAIL:
-        return f"About {action} order {orders}: I still need the email address you used for that order."
+    values = {"order_ids": chain_and(request.order_ids)}
     if request.slot == Slot.CONFIRMATION:
-        return f"About order {orders}: do you still want me to cancel it? Please answer yes or no."
-    if request.slot == Slot.ORDER_ID:
-        return f"About {action} your order: I still need the order number (it looks like ORD-1234)."
-    return ""
+        return _("About order %(order_ids)s: do you still want me to cancel it? Please answer yes or no.") % values
+    by_intent = _STILL_NEEDED.get(request.slot, {})
+    reminder = by_intent.get(request.intent, by_intent.get(Intent.ORDER_HELP))
+    return reminder % values if reminder is not None else ""
+
+
+# What a pending request still needs, by its slot and intent (any other intent is "helping
+# with"): whole sentences, so that each language words "about cancelling order ..." its own way.
+_STILL_NEEDED = {
+    Slot.EMAIL: {
+        Intent.CANCEL: gettext_lazy(
+            "About cancelling order %(order_ids)s: I still need the email address you used for that order."
+        ),
+        Intent.TRACK: gettext_lazy("About tracking order %(order_ids)s: I still need the email address you used for that order."),
+        Intent.ORDER_HELP: gettext_lazy(
+            "About helping with order %(order_ids)s: I still need the email address you used for that order."
+        ),
+    },
+    Slot.ORDER_ID: {
+        Intent.CANCEL: gettext_lazy("About cancelling your order: I still need the order number (it looks like ORD-1234)."),
+        Intent.TRACK: gettext_lazy("About tracking your order: I still need the order number (it looks like ORD-1234)."),
+        Intent.ORDER_HELP: gettext_lazy("About helping with your order: I still need the order number (it looks like ORD-1234)."),
+    },
+}
 
 
 __all__ = ["ORDER_INTENTS", "decide_intent", "read_intent", "run_turn"]

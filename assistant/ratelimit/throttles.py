@@ -46,6 +46,13 @@ class ChatIpThrottle(_ChatThrottle):
         return settings.CHAT_RATE_LIMIT_IP
 
 
+class WidgetConfigIpThrottle(ChatIpThrottle):
+    """``CHAT_RATE_LIMIT_IP`` widget-config reads per client IP, counted apart from the chat
+    turns: a shopper browsing the shop's pages must not use up their chat allowance."""
+
+    scope = "widget-config"
+
+
 class ChatSessionThrottle(_ChatThrottle):
     """``CHAT_RATE_LIMIT_SESSION`` chat turns per conversation (the body's ``session_id``).
 

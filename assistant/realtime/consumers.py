@@ -4,7 +4,8 @@ A thin transport over ``assistant.services.chat_turn``, like the REST view. The 
 (all JSON text) are documented in docs/realtime.md:
 
 - client -> server: ``{"type": "resume", "token": "..."}`` first (the session's secret,
-  never in the URL), then ``{"type": "message", "message": "..."}``
+  never in the URL), then ``{"type": "message", "message": "..."}`` (optionally with
+  ``"language"``: the customer's language as a hint, as in ``POST /chat``)
 - server -> client: ``history`` (empty on connect; the answer to ``resume``, with
   ``resumed``: the conversation's messages when the token holds it, else none), ``session`` (a token issued for a socket that had
   none), ``typing`` at once, then ``reply`` (the same payload as ``POST /chat``),
@@ -31,6 +32,7 @@ from django.conf import settings
 from assistant import metrics
 from assistant.engine.chat_input import MESSAGE_MAX_LENGTH, ChatInputError, clean_message, clean_session_id
 from assistant.engine.locks import SessionBusy
+from assistant.language import clean_language_hint
 from assistant.ratelimit.buckets import TokenBucket
 from assistant.ratelimit.chat import websocket_turn_allowed
 from assistant.ratelimit.connections import ws_connection_admit, ws_connection_release
@@ -64,7 +66,7 @@ def _error(code: str, message: str, **extra) -> dict:
 
 
 def _input_error(exc: ChatInputError) -> dict:
-    problem = exc.problems[0]  # the session ID was checked on connect: only the message is left
+    problem = exc.problems[0]  # the session ID was checked on connect: the message or the language is left
     return _error(problem.code, f"{problem.field}: {problem.message}", field=problem.field)
 
 
@@ -94,7 +96,8 @@ class ChatConsumer(ResilientLayerMixin, AsyncJsonWebsocketConsumer):
         self.opened = True
         self.bucket = TokenBucket(burst=settings.CHAT_WS_RATE_BURST, rate=settings.CHAT_WS_RATE_PER_SECOND)
         self.strikes = 0
-        self.turns: asyncio.Queue[str] = asyncio.Queue(maxsize=MAX_QUEUED_TURNS)
+        # (message, language hint) of each turn waiting for the engine.
+        self.turns: asyncio.Queue[tuple[str, str]] = asyncio.Queue(maxsize=MAX_QUEUED_TURNS)
         # Turns run one after another in their own task, so this socket keeps reading
         # (errors, throttling, other tabs' frames) while the engine works.
         self.worker = asyncio.create_task(self._run_turns())
@@ -163,6 +166,7 @@ class ChatConsumer(ResilientLayerMixin, AsyncJsonWebsocketConsumer):
         # answered at once, before the turn limits count it and before ``typing``.
         try:
             message = clean_message(content.get("message"))
+            language = clean_language_hint(content.get("language"), served=settings.SHOP_LANGUAGES)
         except ChatInputError as exc:
             await self.send_json(_input_error(exc))
             return
@@ -172,7 +176,7 @@ class ChatConsumer(ResilientLayerMixin, AsyncJsonWebsocketConsumer):
             await self.send_json(_error("throttled", "Too many messages; try again shortly.", retry_after=limit.retry_after))
             return
         try:
-            self.turns.put_nowait(message)
+            self.turns.put_nowait((message, language))
         except asyncio.QueueFull:
             await self.send_json(_error("too_many_pending", "Wait for the replies to your earlier messages before sending more."))
             return
@@ -220,8 +224,8 @@ class ChatConsumer(ResilientLayerMixin, AsyncJsonWebsocketConsumer):
 
     async def _run_turns(self) -> None:
         while True:
-            message = await self.turns.get()
-            frame = await self._answer(message)
+            message, language = await self.turns.get()
+            frame = await self._answer(message, language)
             await self.send_json(frame)
             if frame["type"] == "reply" and self.group:
                 await layer_call(
@@ -232,7 +236,7 @@ class ChatConsumer(ResilientLayerMixin, AsyncJsonWebsocketConsumer):
                     session_id=self.session_id,
                 )
 
-    async def _answer(self, message: str) -> dict:
+    async def _answer(self, message: str, language: str) -> dict:
         user = self.scope.get("user")
         # Each websocket turn gets what an HTTP request gets from core.middleware: a
         # request ID on its log lines and a parent span (whose trace ID they carry too).
@@ -248,6 +252,7 @@ class ChatConsumer(ResilientLayerMixin, AsyncJsonWebsocketConsumer):
                     channel="websocket",
                     client_ip=scope_client_ip(self.scope),
                     session_token=self.token,
+                    language=language,
                 )
         except ChatInputError as exc:
             return _input_error(exc)

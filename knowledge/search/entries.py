@@ -16,6 +16,7 @@ class EntryText:
     product: str
     keywords: str
     stamp: int = 0  # updated_at in microseconds since the epoch (0: unknown)
+    language: str = "en"  # the entry's language code (FAQEntry.language)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)

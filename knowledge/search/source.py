@@ -20,7 +20,7 @@ from knowledge.models import FAQEmbedding, FAQEntry
 from knowledge.search.entries import EntryText, stamp_of
 from knowledge.versioning import kb_fingerprint
 
-_TEXT_FIELDS = ("id", "question", "answer", "category", "product", "keywords", "updated_at")
+_TEXT_FIELDS = ("id", "question", "answer", "category", "product", "keywords", "updated_at", "language")
 _EMBEDDING_CHUNK = 5000
 
 
@@ -34,7 +34,7 @@ def kb_fingerprint_from_db() -> str:
 
 def _entries_text(queryset) -> list[EntryText]:
     rows = queryset.order_by("id").values_list(*_TEXT_FIELDS)
-    return [EntryText(*row[:-1], stamp=stamp_of(row[-1])) for row in rows.iterator(chunk_size=5000)]
+    return [EntryText(*row[:-2], stamp=stamp_of(row[-2]), language=row[-1]) for row in rows.iterator(chunk_size=5000)]
 
 
 def published_entries() -> list[EntryText]:

@@ -29,17 +29,18 @@ class ChatSession:
     def headers(self) -> dict:
         return {"HTTP_X_SESSION_TOKEN": self.token} if self.token else {}
 
-    def say(self, message: str) -> dict:
+    def say(self, message: str, **fields) -> dict:
+        """The reply to ``message``; ``fields`` go in the request too (``language="de"``)."""
         response = self.client.post(
             "/chat",
-            {"session_id": self.session_id, "message": message},
+            {"session_id": self.session_id, "message": message, **fields},
             content_type="application/json",
             **self.headers(),
         )
         assert response.status_code == 200, response.content
         self.token = response.headers.get("X-Session-Token") or self.token
         body = response.json()
-        assert set(body) == {"response", "agent", "tool_calls", "handover"}
+        assert set(body) == {"response", "agent", "tool_calls", "handover", "language"}
         self.replies.append(body)
         return body
 

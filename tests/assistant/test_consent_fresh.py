@@ -94,7 +94,7 @@ class Customer:
         assert response.status_code == 200, (message, response.status_code, response.content)
         self._remember_token(response)
         body = response.json()
-        assert set(body) == {"response", "agent", "tool_calls", "handover"}, body
+        assert set(body) == {"response", "agent", "tool_calls", "handover", "language"}, body
         self.replies.append(body)
         return body
 

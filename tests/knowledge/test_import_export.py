@@ -81,4 +81,4 @@ def test_export_writes_the_import_format_back(tmp_path, demo_faq):
         assert FAQEntry.objects.count() == 106
         assert FAQEntry.objects.filter(is_published=False).count() == 2
     data = json.loads((tmp_path / "export.json").read_text())
-    assert set(data[0]) == {"question", "answer", "category", "product", "keywords", "is_published"}
+    assert set(data[0]) == {"question", "answer", "category", "product", "keywords", "is_published", "language", "translation_of"}

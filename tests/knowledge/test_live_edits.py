@@ -32,6 +32,9 @@ def test_admin_edit_is_reflected_in_the_next_answer(staff_client, settings):
             "product": "",
             "keywords": "drone, drones, quadcopter",
             "is_published": "on",
+            "language": "en",
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
@@ -57,7 +60,17 @@ def test_entry_with_empty_answer_cannot_be_published(staff_client):
     assert entry.is_published is False
     response = staff_client.post(
         reverse("admin:knowledge_faqentry_add"),
-        {"question": "Empty?", "answer": "", "category": "", "product": "", "keywords": "", "is_published": "on"},
+        {
+            "question": "Empty?",
+            "answer": "",
+            "category": "",
+            "product": "",
+            "keywords": "",
+            "is_published": "on",
+            "language": "en",
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200 and "empty answer cannot be published" in response.content.decode()
     assert not FAQEntry.objects.filter(question="Empty?").exists()

@@ -120,6 +120,11 @@ def test_order_id_checked_returns_a_canonical_id_and_refuses_any_other():
         ("#4567 arrived broken", ["ORD-4567"], []),
         ("cancel ORD-45 and ORD-12345, not ORD-1234", ["ORD-1234"], ["ORD-45", "ORD-12345"]),
         ("I paid 4567 dollars", [], []),
+        ("cancelar el pedido nº 4567 y el pedido 4549", ["ORD-4567", "ORD-4549"], []),
+        ("mi número de pedido es el 4567", ["ORD-4567"], []),
+        ("Bestellung Nr. 4567, Bestellnummer: 45", ["ORD-4567"], ["ORD-45"]),
+        ("commande n°4567 et numéro de commande 4549", ["ORD-4567", "ORD-4549"], []),
+        ("pedido de 2 lámparas, Bestellung 2024 Stück, commande 12 articles", [], []),
     ],
 )
 def test_order_numbers_are_found_in_free_text_in_canonical_form(text, valid, malformed):

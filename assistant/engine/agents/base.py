@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from django.utils.translation import gettext as _
+
 from assistant import metrics
 from core.tracing import span
 
@@ -163,7 +165,7 @@ class OrderRequestAgent:
         return AgentReply(text=text, agent=self.name, outcome=outcome)
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        return "Alright."
+        return _("Alright.")
 
     def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         raise NotImplementedError

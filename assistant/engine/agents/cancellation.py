@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from assistant.engine.agents import tools
 from assistant.engine.agents.base import OrderRequestAgent, Outcome, TurnContext
 from assistant.engine.agents.identity import ensure_verified
@@ -39,6 +42,7 @@ from orders.domain import (
     is_cancellable,
 )
 
+# A search of the knowledge base (written in English), not a phrase for the customer.
 RETURN_POLICY_QUERY = "What is your return policy?"
 
 
@@ -46,7 +50,9 @@ class OrderCancellationAgent(OrderRequestAgent):
     name = "OrderCancellationAgent"
 
     def acknowledge_withdrawal(self, order_ids: tuple[str, ...]) -> str:
-        return f"No problem, I won't cancel {join_ids(order_ids) if order_ids else 'anything'}."
+        if not order_ids:
+            return _("No problem, I won't cancel anything.")
+        return _("No problem, I won't cancel %(order_ids)s.") % {"order_ids": join_ids(order_ids)}
 
     def _respond(self, ctx: TurnContext) -> tuple[str, Outcome]:
         state, u = ctx.state, ctx.understanding
@@ -100,8 +106,8 @@ class OrderCancellationAgent(OrderRequestAgent):
             if not details.ok:
                 close_request(state, CloseReason.DONE)
                 if details.error_code == OrderNotFound.code:
-                    return f"I couldn't find order {order_id}.", Outcome.CANCEL_REFUSED
-                return ORDER_SYSTEM_APOLOGY, Outcome.ORDER_SYSTEM_DOWN
+                    return _("I couldn't find order %(order_id)s.") % {"order_id": order_id}, Outcome.CANCEL_REFUSED
+                return str(ORDER_SYSTEM_APOLOGY), Outcome.ORDER_SYSTEM_DOWN
             order: OrderRecord = details.value
             if may_try_cancel(order):
                 cancellable.append(order)
@@ -121,14 +127,15 @@ class OrderCancellationAgent(OrderRequestAgent):
             offered=bool(state.pending and state.pending.offered),
         )
         if len(cancellable) == 1:
-            question = (
-                f"Just to confirm: do you want me to cancel order {order_summary(cancellable[0])}? Please answer yes or no."
-            )
+            question = _("Just to confirm: do you want me to cancel order %(order)s? Please answer yes or no.") % {
+                "order": order_summary(cancellable[0])
+            }
         else:
-            listed = "; ".join(order_summary(order) for order in cancellable)
-            question = (
-                f"Just to confirm: do you want me to cancel these {len(cancellable)} orders: {listed}? Please answer yes or no."
-            )
+            question = ngettext(
+                "Just to confirm: do you want me to cancel this %(count)d order: %(orders)s? Please answer yes or no.",
+                "Just to confirm: do you want me to cancel these %(count)d orders: %(orders)s? Please answer yes or no.",
+                len(cancellable),
+            ) % {"count": len(cancellable), "orders": "; ".join(order_summary(order) for order in cancellable)}
         return " ".join([*explained, question]), Outcome.ASKED
 
     def _cancel(self, ctx: TurnContext, order_ids: tuple[str, ...]) -> tuple[str, Outcome]:
@@ -143,10 +150,10 @@ class OrderCancellationAgent(OrderRequestAgent):
             state.last_order_id = order_id
             if not result.ok:
                 if result.error_code == OrderNotFound.code:
-                    texts.append(f"I couldn't find order {order_id}.")
+                    texts.append(_("I couldn't find order %(order_id)s.") % {"order_id": order_id})
                     outcomes.append(Outcome.CANCEL_REFUSED)
                 else:
-                    texts.append(ORDER_SYSTEM_APOLOGY)
+                    texts.append(str(ORDER_SYSTEM_APOLOGY))
                     outcomes.append(Outcome.ORDER_SYSTEM_DOWN)
                 continue
             texts.append(self._describe_outcome(ctx, result.value))
@@ -159,20 +166,23 @@ class OrderCancellationAgent(OrderRequestAgent):
     def _describe_outcome(self, ctx: TurnContext, outcome: CancelOutcome) -> str:
         order = outcome.order
         if outcome.status == CancelStatus.CANCELLED:
-            refund = (
-                f" The refund of {format_money(order)} goes back to your original payment method." if outcome.refunded else ""
-            )
-            return f"Done: order {order.order_id} ({format_items(order)}) is cancelled.{refund}"
+            done = _("Done: order %(order_id)s (%(items)s) is cancelled.") % {
+                "order_id": order.order_id,
+                "items": format_items(order),
+            }
+            if not outcome.refunded:
+                return done
+            refund = _("The refund of %(amount)s goes back to your original payment method.") % {"amount": format_money(order)}
+            return f"{done} {refund}"
         if outcome.status == CancelStatus.ALREADY_CANCELLED:
-            when = f" on {format_datetime(order.cancelled_at)}" if order.cancelled_at else ""
-            return f"Order {order.order_id} was already cancelled{when}, so there is nothing more to do."
+            return already_cancelled(order)
         return f"{refusal_for(order, reason=outcome.reason)} {self._return_advice(ctx)}"
 
     def _return_advice(self, ctx: TurnContext) -> str:
         result = tools.search_knowledge_base(ctx, RETURN_POLICY_QUERY)
         if result.ok and result.value is not None:
-            return f"What you can do instead: {result.value.answer}"
-        return "You can return it once it arrives; our returns page explains how."
+            return _("What you can do instead: %(answer)s") % {"answer": result.value.answer}
+        return _("You can return it once it arrives; our returns page explains how.")
 
 
 def may_try_cancel(order: OrderRecord) -> bool:
@@ -182,18 +192,33 @@ def may_try_cancel(order: OrderRecord) -> bool:
 def refusal_for(order: OrderRecord, *, reason: str = "") -> str:
     """Why ``order`` cannot be cancelled, from the order system's reason or its status."""
     reason = reason or (order.status if order.status not in CANCELLABLE_STATUSES else WINDOW_EXPIRED)
+    values = {"order_id": order.order_id}
     if reason == "cancelled":
-        when = f" on {format_datetime(order.cancelled_at)}" if order.cancelled_at else ""
-        return f"Order {order.order_id} was already cancelled{when}, so there is nothing more to do."
+        return already_cancelled(order)
     if reason == WINDOW_EXPIRED:
-        return (
-            f"Order {order.order_id} was placed on {format_datetime(order.placed_at)}, more than 24 hours ago, "
-            f"so it can no longer be cancelled (that was possible until "
-            f"{format_datetime(cancellation_deadline(placed_at=order.placed_at))})."
-        )
+        return _(
+            "Order %(order_id)s was placed on %(placed_at)s, more than 24 hours ago, so it can no longer be "
+            "cancelled (that was possible until %(deadline)s)."
+        ) % {
+            **values,
+            "placed_at": format_datetime(order.placed_at),
+            "deadline": format_datetime(cancellation_deadline(placed_at=order.placed_at)),
+        }
     if reason == "delivered":
-        return f"Order {order.order_id} has already been delivered, so it can't be cancelled."
+        return _("Order %(order_id)s has already been delivered, so it can't be cancelled.") % values
     if reason in ("shipped", "out_for_delivery"):
-        eta = f" It should arrive on {format_date(order.eta)}." if order.eta else ""
-        return f"Order {order.order_id} has already shipped, so it can't be cancelled any more.{eta}"
-    return f"Order {order.order_id} can't be cancelled any more."
+        shipped = _("Order %(order_id)s has already shipped, so it can't be cancelled any more.") % values
+        if not order.eta:
+            return shipped
+        arrives = _("It should arrive on %(date)s.") % {"date": format_date(order.eta)}
+        return f"{shipped} {arrives}"
+    return _("Order %(order_id)s can't be cancelled any more.") % values
+
+
+def already_cancelled(order: OrderRecord) -> str:
+    if order.cancelled_at:
+        return _("Order %(order_id)s was already cancelled on %(cancelled_at)s, so there is nothing more to do.") % {
+            "order_id": order.order_id,
+            "cancelled_at": format_datetime(order.cancelled_at),
+        }
+    return _("Order %(order_id)s was already cancelled, so there is nothing more to do.") % {"order_id": order.order_id}

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assistant import metrics
 from assistant.engine.agents.base import AgentReply, Outcome, TurnContext
 
-CAPABILITIES = (
+CAPABILITIES = gettext_lazy(
     "I can track an order, cancel an order placed in the last 24 hours, help with returns, exchanges, "
     "refunds and changes to an order, and answer questions about our products, shipping, warranty and payments."
 )
@@ -40,32 +42,39 @@ class FallbackAgent:
 
     def handle(self, ctx: TurnContext) -> AgentReply:
         u = ctx.understanding
-        shop = getattr(settings, "SHOP_NAME", "our shop")
+        shop = getattr(settings, "SHOP_NAME", None)  # a name: never translated
+        values = {"shop": _("our shop") if shop is None else shop, "capabilities": CAPABILITIES}
         if u.asks_what_it_is:
             reason = "identity"
             text = (
-                f"I'm the {shop} virtual assistant, an automated helper (not a person). {CAPABILITIES} "
-                "If you'd rather talk to a member of our team, just ask for a person."
+                _(
+                    "I'm the %(shop)s virtual assistant, an automated helper (not a person). %(capabilities)s "
+                    "If you'd rather talk to a member of our team, just ask for a person."
+                )
+                % values
             )
         elif _CAPABILITY_QUESTION.search(u.normalized):
-            reason, text = "capabilities", f"{CAPABILITIES} What would you like to do?"
+            reason, text = "capabilities", _("%(capabilities)s What would you like to do?") % values
         elif u.thanks:
-            reason, text = "thanks", "You're welcome! Is there anything else I can help you with?"
+            reason, text = "thanks", _("You're welcome! Is there anything else I can help you with?")
         elif u.goodbye:
-            reason, text = "goodbye", "Thanks for chatting with us. Have a great day!"
+            reason, text = "goodbye", _("Thanks for chatting with us. Have a great day!")
         elif u.greeting:
-            reason, text = "greeting", f"Hello! I'm the {shop} assistant. {CAPABILITIES} How can I help?"
+            reason, text = "greeting", _("Hello! I'm the %(shop)s assistant. %(capabilities)s How can I help?") % values
         elif u.affirmative or u.negative:
-            reason, text = "no_context", f"Alright. What can I help you with? {CAPABILITIES}"
+            reason, text = "no_context", _("Alright. What can I help you with? %(capabilities)s") % values
         elif _HOW_ARE_YOU.search(u.normalized):
-            reason, text = "how_are_you", "I'm doing well, thanks for asking! What can I help you with today?"
+            reason, text = "how_are_you", _("I'm doing well, thanks for asking! What can I help you with today?")
         elif _ACKNOWLEDGEMENT.match(u.normalized):
-            reason, text = "acknowledgement", "Glad I could help! Let me know if there's anything else."
+            reason, text = "acknowledgement", _("Glad I could help! Let me know if there's anything else.")
         elif u.intent == "smalltalk":
-            reason, text = "smalltalk", f"I'm here to help with your shopping. {CAPABILITIES}"
+            reason, text = "smalltalk", _("I'm here to help with your shopping. %(capabilities)s") % values
         else:
             reason = "out_of_scope"
-            text = f"That's outside what I know about, I'm afraid: I can't help with things beyond our shop. {CAPABILITIES}"
+            text = (
+                _("That's outside what I know about, I'm afraid: I can't help with things beyond our shop. %(capabilities)s")
+                % values
+            )
         metrics.FALLBACKS.labels(reason=reason).inc()
         outcome = Outcome.OUT_OF_SCOPE if reason == "out_of_scope" else Outcome.SMALLTALK
         return AgentReply(text=text, agent=self.name, outcome=outcome)

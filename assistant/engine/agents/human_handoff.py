@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assistant.engine.agents.base import AgentReply, Outcome, ToolResult, TurnContext
 from assistant.models import Conversation, HandoffStatus, HandoffTicket
@@ -19,11 +21,11 @@ TRANSCRIPT_MESSAGES = 50
 
 HUMAN_HANDOFF_TOOL = "HumanHandoff"
 
-HANDED_OVER = (
+HANDED_OVER = gettext_lazy(
     "I'm passing this conversation to a member of our team. They'll join this chat shortly and you'll see "
     "their replies right here; you can keep writing in the meantime."
 )
-ALREADY_WAITING = (
+ALREADY_WAITING = gettext_lazy(
     "A member of our team has been asked to join this chat and will be with you shortly. "
     "Everything you write here is shared with them."
 )
@@ -63,7 +65,7 @@ class HumanHandoffAgent:
     def handle(self, ctx: TurnContext, *, reason: str) -> AgentReply:
         state = ctx.state
         if state.handoff_status == HandoffStatus.WAITING:
-            return AgentReply(text=ALREADY_WAITING, agent=self.name, outcome=Outcome.HANDOFF)
+            return AgentReply(text=str(ALREADY_WAITING), agent=self.name, outcome=Outcome.HANDOFF)
 
         def run() -> ToolResult:
             if ctx.conversation_id is None:  # a turn with no stored conversation (a bare engine run)
@@ -74,7 +76,9 @@ class HumanHandoffAgent:
         result = ctx.call_tool(HUMAN_HANDOFF_TOOL, {"reason": reason}, run)
         if not result.ok:
             return AgentReply(
-                text="I'm sorry, I couldn't reach our team just now. Please try again in a few minutes, or email our support team.",
+                text=_(
+                    "I'm sorry, I couldn't reach our team just now. Please try again in a few minutes, or email our support team."
+                ),
                 agent=self.name,
                 outcome=Outcome.NO_ANSWER,
             )
@@ -82,4 +86,4 @@ class HumanHandoffAgent:
         state.unanswered_streak = 0
         # The pending request survives: an upset customer who then types the email asked
         # for still gets it done (a request for a person closed it in the orchestrator).
-        return AgentReply(text=HANDED_OVER, agent=self.name, outcome=Outcome.HANDOFF)
+        return AgentReply(text=str(HANDED_OVER), agent=self.name, outcome=Outcome.HANDOFF)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assistant import metrics
 from assistant.engine.agents import tools
@@ -37,20 +39,23 @@ class Refusal:
 def _lockout_reply(locked_until: datetime) -> str:
     remaining = locked_until - timezone.now()
     minutes = max(1, int(remaining.total_seconds() // 60) + 1)
-    return (
+    return ngettext(
         "For your security I can't check any more order details in this chat right now, because of too many "
-        f"unsuccessful attempts. Please try again in about {minutes} minutes."
-    )
+        "unsuccessful attempts. Please try again in about %(minutes)d minute.",
+        "For your security I can't check any more order details in this chat right now, because of too many "
+        "unsuccessful attempts. Please try again in about %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def no_match_reply(order_ids: list[str]) -> str:
     # The same words whether the order exists, the email is wrong or checks on the order
     # are locked: order numbers and lockouts cannot be probed.
-    return (
-        f"I couldn't match that email address with order {join_ids(order_ids)}. Please check the order number and "
-        "use the email address from your order confirmation. If it still doesn't work, I can pass you to a member "
-        "of our team: just ask for a person."
-    )
+    return _(
+        "I couldn't match that email address with order %(order_ids)s. Please check the order number and use the "
+        "email address from your order confirmation. If it still doesn't work, I can pass you to a member of our "
+        "team: just ask for a person."
+    ) % {"order_ids": join_ids(order_ids)}
 
 
 def ensure_verified(
@@ -91,7 +96,7 @@ def ensure_verified(
             result = tools.verify_identity(ctx, order_id, email=ctx.user_email, method="account")
             if not result.ok:
                 wait_for_email()
-                return Refusal(ORDER_SYSTEM_APOLOGY, Outcome.ORDER_SYSTEM_DOWN)
+                return Refusal(str(ORDER_SYSTEM_APOLOGY), Outcome.ORDER_SYSTEM_DOWN)
             if result.data.get("verified"):
                 state.mark_verified(order_id)
                 unverified.remove(order_id)
@@ -118,13 +123,22 @@ def ensure_verified(
         shown = join_ids(unverified)
         if asked_before:
             return Refusal(
-                f"I need the email address that was entered at checkout for {shown}; it is the address "
-                "your order confirmation was sent to. Please type it here, for example name@example.com.",
+                _(
+                    "I need the email address that was entered at checkout for %(order_ids)s; it is the address "
+                    "your order confirmation was sent to. Please type it here, for example name@example.com."
+                )
+                % {"order_ids": shown},
                 Outcome.ASKED,
             )
         return Refusal(
-            f"To protect your privacy, I need to confirm that {shown} {'is' if len(unverified) == 1 else 'are'} yours. "
-            "What is the email address you used when placing the order?",
+            ngettext(
+                "To protect your privacy, I need to confirm that %(order_ids)s is yours. "
+                "What is the email address you used when placing the order?",
+                "To protect your privacy, I need to confirm that %(order_ids)s are yours. "
+                "What is the email address you used when placing the order?",
+                len(unverified),
+            )
+            % {"order_ids": shown},
             Outcome.ASKED,
         )
 
@@ -139,7 +153,7 @@ def ensure_verified(
         result = tools.verify_identity(ctx, order_id, email=emails[0])
         if not result.ok:
             wait_for_email()
-            return Refusal(ORDER_SYSTEM_APOLOGY, Outcome.ORDER_SYSTEM_DOWN)
+            return Refusal(str(ORDER_SYSTEM_APOLOGY), Outcome.ORDER_SYSTEM_DOWN)
         if result.data.get("verified"):
             state.mark_verified(order_id)
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from assistant.engine.agents.base import TurnContext
 from assistant.engine.agents.wording import ASK_ORDER_ID, malformed_order_id
 from assistant.engine.dialogue import Intent, PendingRequest, Slot, open_request
@@ -55,8 +57,9 @@ def resolve_orders(ctx: TurnContext, *, intent: Intent, action_worded: bool) -> 
 
     open_request(state, intent=intent, slot=Slot.ORDER_ID, action_worded=action_worded)
     if state.last_product_context:
-        return OrderReference(reply=f"Which order is the {state.last_product_context} in? {ASK_ORDER_ID}")
-    return OrderReference(reply=ASK_ORDER_ID)
+        which = _("Which order is the %(product)s in?") % {"product": state.last_product_context}
+        return OrderReference(reply=f"{which} {ASK_ORDER_ID}")
+    return OrderReference(reply=str(ASK_ORDER_ID))
 
 
 def pick(reference: str, *, among: list[str], last: str) -> tuple[str, ...]:

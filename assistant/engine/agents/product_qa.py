@@ -6,16 +6,31 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.utils.translation import get_language_info, gettext, gettext_lazy
+
 from assistant.engine.agents import tools
 from assistant.engine.agents.base import AgentReply, Outcome, TurnContext
 
 if TYPE_CHECKING:
     from assistant.engine.nlu import Understanding
+    from knowledge.selectors import FAQHit
 
 # An order number as customers write it: "ORD-5120", "ord 5120", "order #5120", "#5120".
-ORDER_MENTION = re.compile(r"(?:\bord(?:er)?\s*(?:number|no\.?|id)?\s*[-_#:]?\s*#?|#)\s*(\d+)\b", re.IGNORECASE)
+# Also as Spanish, German and French customers write it ("pedido nº 5120", "Bestellung Nr. 5120").
+ORDER_MENTION = re.compile(
+    r"(?:\b(?:ord(?:er)?|pedido|bestellung|commande)\s*(?:number|no\.?|nr\.?|n\s*[º°o]\.?|id|n[úu]mero|nummer|num[ée]ro)?"
+    r"\s*[-_#:]?\s*#?|#)\s*(\d+)\b",
+    re.IGNORECASE,
+)
+# The same with the preposition that ties it to the sentence ("the coffee maker in ORD-5120"):
+# left behind, "in" is a word the FAQ entry does not have.
+_ORDER_PHRASE = re.compile(
+    r"(?:\b(?:in|on|for|from|of|with|under|about|en|de|del|para|con|im|in|von|für|mit|aus|dans|du|pour|avec|sur)\s+)?"
+    + ORDER_MENTION.pattern,
+    re.IGNORECASE,
+)
 
-ORDER_HELP = (
+ORDER_HELP = gettext_lazy(
     "I can help with your order: I can tell you where it is and when it arrives, or cancel it if it was "
     "placed less than 24 hours ago. Which would you like? Please include the order number (ORD- and four digits)."
 )
@@ -26,7 +41,7 @@ _ABOUT_AN_ORDER = re.compile(
     re.IGNORECASE,
 )
 
-NO_ANSWER = (
+NO_ANSWER = gettext_lazy(
     "I'm sorry, I don't have an answer to that in our help centre, and I'd rather not guess. "
     "I can track or cancel an order, or answer questions about our products, shipping, returns, "
     "refunds, warranty and payments. You can also reach our support team by email."
@@ -38,7 +53,7 @@ def knowledge_query(u: Understanding) -> str:
     customer's own ``ORD-5120``, and unmatched words would only lower the confidence."""
     text = u.normalized
     for order_id in (*u.order_ids, *u.malformed_order_ids):
-        text = ORDER_MENTION.sub(partial(_blank_if_order, digits=order_id[4:]), text)
+        text = _ORDER_PHRASE.sub(partial(_blank_if_order, digits=order_id[4:]), text)
     for email in u.emails:
         text = text.replace(email, " ")
     return " ".join(text.split()) or u.normalized
@@ -82,7 +97,20 @@ class ProductQAAgent:
         else:
             result = tools.search_knowledge_base(ctx, query)
         if result.ok and result.value is not None:
-            return AgentReply(text=result.value.answer, agent=self.name, outcome=Outcome.ANSWERED)
+            return AgentReply(text=_answer_text(result.value), agent=self.name, outcome=Outcome.ANSWERED)
         if _ABOUT_AN_ORDER.search(u.normalized) and len(u.words) <= 8:
-            return AgentReply(text=ORDER_HELP, agent=self.name, outcome=Outcome.ASKED)
-        return AgentReply(text=NO_ANSWER, agent=self.name, outcome=Outcome.NO_ANSWER)
+            return AgentReply(text=str(ORDER_HELP), agent=self.name, outcome=Outcome.ASKED)
+        return AgentReply(text=str(NO_ANSWER), agent=self.name, outcome=Outcome.NO_ANSWER)
+
+
+def _answer_text(hit: FAQHit) -> str:
+    """The entry's answer; said to be in another language when the search had to fall back to
+    the shop's main language (the customer's has no entry that answers it)."""
+    from knowledge.selectors import search_language
+
+    if hit.language == search_language():
+        return str(hit.answer)
+    note = gettext("I don't have this answer in your language yet, so here it is in %(language)s:") % {
+        "language": get_language_info(hit.language)["name_translated"]
+    }
+    return f"{note}\n\n{hit.answer}"

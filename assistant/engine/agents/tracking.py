@@ -6,7 +6,15 @@ from assistant.engine.agents import tools
 from assistant.engine.agents.base import OrderRequestAgent, Outcome, TurnContext
 from assistant.engine.agents.identity import ensure_verified
 from assistant.engine.agents.order_reference import resolve_orders
-from assistant.engine.agents.wording import ORDER_SYSTEM_APOLOGY, STATUS_PHRASES, format_date, format_datetime
+from django.utils.translation import gettext as _
+
+from assistant.engine.agents.wording import (
+    ORDER_SYSTEM_APOLOGY,
+    format_date,
+    format_datetime,
+    status_label,
+    status_sentence,
+)
 from assistant.engine.dialogue import CloseReason, Intent, close_request
 from orders.domain import OrderRecord
 
@@ -34,24 +42,41 @@ class OrderTrackingAgent(OrderRequestAgent):
             result = tools.track_order(ctx, order_id)
             if not result.ok:
                 if result.error_code == "not_found":
-                    texts.append(f"I couldn't find order {order_id}.")
+                    texts.append(_("I couldn't find order %(order_id)s.") % {"order_id": order_id})
                     continue
-                return ORDER_SYSTEM_APOLOGY, Outcome.ORDER_SYSTEM_DOWN
+                return str(ORDER_SYSTEM_APOLOGY), Outcome.ORDER_SYSTEM_DOWN
             texts.append(describe_tracking(result.value))
         return " ".join(texts), Outcome.TRACKED
 
 
 def describe_tracking(order: OrderRecord) -> str:
-    status = STATUS_PHRASES.get(order.status, order.status)
     if order.status == "cancelled":
-        when = f" on {format_datetime(order.cancelled_at)}" if order.cancelled_at else ""
-        return f"Order {order.order_id} was cancelled{when}, so it won't be delivered."
+        if order.cancelled_at:
+            return _("Order %(order_id)s was cancelled on %(cancelled_at)s, so it won't be delivered.") % {
+                "order_id": order.order_id,
+                "cancelled_at": format_datetime(order.cancelled_at),
+            }
+        return _("Order %(order_id)s was cancelled, so it won't be delivered.") % {"order_id": order.order_id}
     if order.status == "delivered":
-        when = f" on {format_date(order.eta)}" if order.eta else ""
-        return f"Order {order.order_id} was delivered{when}. Status: delivered."
-    text = f"Order {order.order_id} {status}. Status: {order.status.replace('_', ' ')}."
+        return f"{delivered_sentence(order)} {status_line(order.status)}"
+    sentences = [status_sentence(order), status_line(order.status)]
     if order.eta:
-        text += f" Estimated delivery: {format_date(order.eta)}."
+        sentences.append(_("Estimated delivery: %(date)s.") % {"date": format_date(order.eta)})
     if order.carrier and order.tracking_number:
-        text += f" Carrier: {order.carrier}, tracking number {order.tracking_number}."
-    return text
+        sentences.append(
+            _("Carrier: %(carrier)s, tracking number %(tracking_number)s.")
+            % {"carrier": order.carrier, "tracking_number": order.tracking_number}
+        )
+    return " ".join(sentences)
+
+
+def status_line(status: str) -> str:
+    """The status as a sentence ("Status: out for delivery.")."""
+    return _("Status: %(status)s.") % {"status": status_label(status)}
+
+
+def delivered_sentence(order: OrderRecord) -> str:
+    """That the order was delivered, and on which day when it is known."""
+    if order.eta:
+        return _("Order %(order_id)s was delivered on %(date)s.") % {"order_id": order.order_id, "date": format_date(order.eta)}
+    return _("Order %(order_id)s was delivered.") % {"order_id": order.order_id}

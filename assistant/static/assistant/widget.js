@@ -12,6 +12,12 @@
  * its first reply (kept in localStorage beside the ID, shared by the site's tabs) is
  * what holds it. It goes in the socket's first frame and in the X-Session-Token header,
  * never in a URL.
+ * A new conversation's messages carry the page's language (<html lang>, else the
+ * browser's) as a hint of the customer's language; the server decides the conversation's
+ * language, and the hint is dropped for the page if the shop does not serve it.
+ * The widget's own words, the greeting of an empty conversation and its suggested
+ * questions come from GET chat/widget-config in the page's language; the English ones
+ * below stay when the service cannot be reached.
  */
 (function () {
   "use strict";
@@ -23,7 +29,7 @@
   var data = script.dataset || {};
   var base = new URL(data.endpoint || "/", script.src || window.location.href);
   if (!/\/$/.test(base.pathname)) base.pathname += "/";
-  var TITLE = data.title || "Chat with us";
+  var CUSTOM_TITLE = data.title || "";  // the shop's own title, kept as written
   var TRANSPORT = data.transport === "http" ? "http" : "auto";
   var MAX_LENGTH = 2000;
   var KEEP_MESSAGES = 50;
@@ -32,6 +38,28 @@
   var TOKEN_HEADER = "X-Session-Token";
   var WS_CLOSE_INVALID_SESSION = 4400;
   var WS_CLOSE_FLOODING = 4429;
+
+  // Every phrase the widget shows, in English until GET chat/widget-config answers with
+  // the page's language (applyConfig).
+  var STRINGS = {
+    title: "Chat with us", open_chat: "Open chat", close_chat: "Close chat", conversation: "Conversation",
+    typing: "Assistant is typing\u2026", your_message: "Your message", placeholder: "Type your message\u2026",
+    send: "Send", suggestions: "Suggested questions", details: "Details", hide_details: "Hide details",
+    agent: "Agent", handover: "Handover", no_handover: "none", tool_calls: "Tool calls", no_tool_calls: "No tool calls",
+    feedback_question: "Was this answer helpful?", helpful: "Helpful", not_helpful: "Not helpful",
+    you: "You", assistant: "Assistant", our_team: "Our team", our_team_person: "Our team (a person)", notice: "Notice",
+    connecting: "Connecting\u2026", reconnecting: "Reconnecting\u2026",
+    offline: "Offline \u2014 messages are sent as normal requests", error: "Something went wrong.",
+    error_status: "The assistant could not answer (%(status)s).",
+    unreachable: "The assistant cannot be reached. Check your connection and try again."
+  };
+  var DEFAULT_WELCOME = {
+    language: "en",
+    greeting: "Hello! I can track or cancel your order and answer questions about our products. How can I help?",
+    suggestions: ["Where is my order?", "Cancel an order"]
+  };
+  function t(key) { return STRINGS[key]; }
+  function title() { return CUSTOM_TITLE || t("title"); }
 
   // --- storage (may be blocked: then the session lasts as long as the page) ---------
 
@@ -61,6 +89,16 @@
   function sessionToken() { return load(TOKEN_KEY) || ""; }
   function keepToken(token) { if (token) save(TOKEN_KEY, token); }
 
+  // The hint only matters until the conversation has a language, i.e. before its token.
+  var pageLanguage = ((document.documentElement && document.documentElement.lang) || navigator.language || "").trim();
+  function languageHint() { return sessionToken() ? "" : pageLanguage; }
+  function messageBody(body) {
+    var hint = languageHint();
+    if (hint) body.language = hint;
+    return body;
+  }
+  function refuseHint() { pageLanguage = ""; }
+
   // --- DOM ---------------------------------------------------------------------------
 
   function el(tag, attrs, text) {
@@ -76,36 +114,39 @@
   root.appendChild(el("link", { rel: "stylesheet", href: new URL("widget.css", script.src).href }));
 
   var bubble = el("button", {
-    type: "button", "class": "aw-bubble", "aria-label": "Open chat",
+    type: "button", "class": "aw-bubble", "aria-label": t("open_chat"),
     "aria-expanded": "false", "aria-controls": "aw-panel"
   });
   bubble.innerHTML =
     '<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">' +
     '<path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
 
-  var panel = el("section", { id: "aw-panel", "class": "aw-panel", role: "dialog", "aria-label": TITLE });
+  var panel = el("section", { id: "aw-panel", "class": "aw-panel", role: "dialog", "aria-label": title() });
   panel.hidden = true;
   var header = el("header", { "class": "aw-header" });
-  var titleNode = el("h2", { "class": "aw-title" }, TITLE);
+  var titleNode = el("h2", { "class": "aw-title" }, title());
   var statusNode = el("span", { "class": "aw-status", role: "status" });
-  var closeButton = el("button", { type: "button", "class": "aw-close", "aria-label": "Close chat" }, "\u00d7");
+  var closeButton = el("button", { type: "button", "class": "aw-close", "aria-label": t("close_chat") }, "\u00d7");
   header.append(titleNode, statusNode, closeButton);
 
-  var list = el("ol", { "class": "aw-messages", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+  var list = el("ol", { "class": "aw-messages", role: "log", "aria-live": "polite", "aria-label": t("conversation") });
   var typing = el("div", { "class": "aw-typing", "aria-hidden": "true" });
-  typing.append(el("span"), el("span"), el("span"), el("em", {}, "Assistant is typing\u2026"));
+  var typingText = el("em", {}, t("typing"));
+  typing.append(el("span"), el("span"), el("span"), typingText);
   typing.hidden = true;
 
   var form = el("form", { "class": "aw-composer" });
-  var label = el("label", { "for": "aw-input", "class": "aw-sr-only" }, "Your message");
+  var label = el("label", { "for": "aw-input", "class": "aw-sr-only" }, t("your_message"));
   var input = el("textarea", {
-    id: "aw-input", rows: "1", maxlength: String(MAX_LENGTH), placeholder: "Type your message\u2026",
+    id: "aw-input", rows: "1", maxlength: String(MAX_LENGTH), placeholder: t("placeholder"),
     autocomplete: "off"
   });
-  var sendButton = el("button", { type: "submit", "class": "aw-send" }, "Send");
+  var sendButton = el("button", { type: "submit", "class": "aw-send" }, t("send"));
   form.append(label, input, sendButton);
   panel.append(header, list, typing, form);
   root.append(bubble, panel);
+  // The greeting and suggested questions, first in the log while the conversation is empty.
+  var welcomeNode = el("li", { "class": "aw-welcome" });
 
   // --- rendering ---------------------------------------------------------------------
 
@@ -121,15 +162,15 @@
 
   function detailsFor(item) {
     var wrap = el("div", { "class": "aw-details-wrap" });
-    var toggle = el("button", { type: "button", "class": "aw-details-toggle", "aria-expanded": "false" }, "Details");
+    var toggle = el("button", { type: "button", "class": "aw-details-toggle", "aria-expanded": "false" }, t("details"));
     var details = el("div", { "class": "aw-details" });
     details.hidden = true;
     var facts = el("dl");
-    facts.append(el("dt", {}, "Agent"), el("dd", {}, item.agent || "\u2014"));
-    facts.append(el("dt", {}, "Handover"), el("dd", {}, item.handover || "none"));
+    facts.append(el("dt", {}, t("agent")), el("dd", {}, item.agent || "\u2014"));
+    facts.append(el("dt", {}, t("handover")), el("dd", {}, item.handover || t("no_handover")));
     details.append(facts);
     var calls = item.tool_calls || [];
-    details.append(el("p", { "class": "aw-tools-title" }, calls.length ? "Tool calls" : "No tool calls"));
+    details.append(el("p", { "class": "aw-tools-title" }, calls.length ? t("tool_calls") : t("no_tool_calls")));
     if (calls.length) {
       var callList = el("ul", { "class": "aw-tools" });
       calls.forEach(function (call) {
@@ -145,7 +186,7 @@
     toggle.addEventListener("click", function () {
       var open = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", open ? "false" : "true");
-      toggle.textContent = open ? "Details" : "Hide details";
+      toggle.textContent = open ? t("details") : t("hide_details");
       details.hidden = open;
       if (!open && details.scrollIntoView) details.scrollIntoView({ block: "nearest" });
     });
@@ -172,8 +213,8 @@
 
   function feedbackFor(item) {
     // Thumbs up/down on a stored reply: POST /chat/feedback; pressing again changes it.
-    var wrap = el("div", { "class": "aw-feedback", role: "group", "aria-label": "Was this answer helpful?" });
-    [["up", "Helpful"], ["down", "Not helpful"]].forEach(function (choice) {
+    var wrap = el("div", { "class": "aw-feedback", role: "group", "aria-label": t("feedback_question") });
+    [["up", t("helpful")], ["down", t("not_helpful")]].forEach(function (choice) {
       var button = el("button", {
         type: "button", "class": "aw-rate aw-rate-" + choice[0], "aria-label": choice[1],
         "aria-pressed": item.feedback === choice[0] ? "true" : "false"
@@ -202,18 +243,22 @@
     if (item.id && list.querySelector('[data-id="' + item.id + '"]')) return false;
     var li = el("li", { "class": "aw-msg aw-" + item.role });
     if (item.id) li.setAttribute("data-id", String(item.id));
-    var who = { user: "You", assistant: "Assistant", staff: "Our team", error: "Notice" }[item.role] || "";
+    var who = { user: t("you"), assistant: t("assistant"), staff: t("our_team"), error: t("notice") }[item.role] || "";
     if (item.role === "staff") {
       // A person wrote this, not the assistant: say so visibly.
-      li.append(el("span", { "class": "aw-author" }, (item.staff_name ? item.staff_name + " \u00B7 " : "") + "Our team (a person)"));
+      li.append(el("span", { "class": "aw-author" }, (item.staff_name ? item.staff_name + " \u00B7 " : "") + t("our_team_person")));
     } else {
       li.append(el("span", { "class": "aw-sr-only" }, who + ": "));
     }
-    li.append(el("p", { "class": "aw-text" }, item.content));
+    var text = el("p", { "class": "aw-text" }, item.content);
+    // Screen readers read the reply in its own language.
+    if (item.language) text.setAttribute("lang", item.language);
+    li.append(text);
     if (item.role === "assistant") {
       li.append(detailsFor(item));
       if (item.id) li.append(feedbackFor(item));
     }
+    if (welcomeNode.parentNode) welcomeNode.remove();  // the conversation has begun
     list.append(li);
     scrollDown();
     return true;
@@ -232,6 +277,7 @@
     });
     stored = stored.slice(-KEEP_MESSAGES);
     save(messagesKey(), JSON.stringify(stored));
+    showWelcome();
   }
 
   function showTyping(on) {
@@ -239,12 +285,16 @@
     if (on) scrollDown();
   }
 
-  function setStatus(text) { statusNode.textContent = text; }
+  var statusKey = "";
+  function setStatus(key) {
+    statusKey = key;
+    statusNode.textContent = key ? t(key) : "";
+  }
 
   function replyItem(frame) {
     return {
       id: frame.id, role: "assistant", content: frame.response, agent: frame.agent,
-      handover: frame.handover, tool_calls: frame.tool_calls
+      handover: frame.handover, tool_calls: frame.tool_calls, language: frame.language
     };
   }
 
@@ -272,7 +322,7 @@
       setStatus("");
       return;
     }
-    setStatus(attempts ? "Reconnecting\u2026" : "Connecting\u2026");
+    setStatus(attempts ? "reconnecting" : "connecting");
     var ws;
     try { ws = new WebSocket(wsUrl()); } catch (e) { scheduleReconnect(0); return; }
     socket = ws;
@@ -308,7 +358,7 @@
     // browser at the same instant; a client closed for flooding waits the longest.
     var delay = code === WS_CLOSE_FLOODING ? 30000 : Math.min(30000, 500 * Math.pow(2, attempts - 1));
     delay = delay * (0.5 + Math.random() / 2);
-    setStatus(attempts > 2 ? "Offline \u2014 messages are sent as normal requests" : "Reconnecting\u2026");
+    setStatus(attempts > 2 ? "offline" : "reconnecting");
     reconnectTimer = window.setTimeout(connect, delay);
   }
 
@@ -348,7 +398,16 @@
         break;
       case "error":
         showTyping(false);
-        add({ role: "error", content: frame.message || "Something went wrong." });
+        if (frame.field === "language" && hintedText !== null) {
+          // The shop does not serve the page's language: send the message again without it.
+          var text = hintedText;
+          refuseHint();
+          hintedText = null;
+          if (socket && socket.readyState === WebSocket.OPEN) sendOverSocket(text);
+          else sendOverHttp(text);
+          break;
+        }
+        add({ role: "error", content: frame.message || t("error") });
         break;
     }
   }
@@ -362,26 +421,41 @@
 
   function sendOverHttp(text) {
     showTyping(true);
+    var request = messageBody({ session_id: sessionId, message: text });
     window.fetch(new URL("chat", base).href, {
       method: "POST",
       headers: tokenHeaders(),
-      body: JSON.stringify({ session_id: sessionId, message: text }),
+      body: JSON.stringify(request),
       credentials: "omit"
     }).then(function (response) {
       keepToken(response.headers.get(TOKEN_HEADER));
       return response.json().catch(function () { return {}; }).then(function (body) {
         showTyping(false);
+        if (response.status === 400 && request.language && body.fields && body.fields.language) {
+          // The shop does not serve the page's language: send the message again without it.
+          refuseHint();
+          sendOverHttp(text);
+          return;
+        }
         if (response.ok) {
           var item = replyItem(body);
           item.id = Number(response.headers.get("X-Message-Id")) || undefined;
           if (item.content) add(item);
         }
-        else add({ role: "error", content: body.message || "The assistant could not answer (" + response.status + ")." });
+        else add({ role: "error", content: body.message || t("error_status").replace("%(status)s", String(response.status)) });
       });
     }).catch(function () {
       showTyping(false);
-      add({ role: "error", content: "The assistant cannot be reached. Check your connection and try again." });
+      add({ role: "error", content: t("unreachable") });
     });
+  }
+
+  var hintedText = null;  // the last message sent over the socket with a language hint
+
+  function sendOverSocket(text) {
+    var frame = messageBody({ type: "message", message: text });
+    hintedText = frame.language ? text : null;
+    socket.send(JSON.stringify(frame));
   }
 
   function send(text) {
@@ -390,7 +464,7 @@
     if (text.length > MAX_LENGTH) text = text.slice(0, MAX_LENGTH);
     add({ role: "user", content: text });
     if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "message", message: text }));
+      sendOverSocket(text);
     } else {
       sendOverHttp(text);
     }
@@ -400,6 +474,71 @@
     if (started) return;
     started = true;
     connect();
+  }
+
+  // --- the page's language: phrases, greeting, suggested questions ------------------------
+
+  var welcome = null;  // {language, greeting, suggestions} once GET chat/widget-config settled
+
+  function showWelcome() {
+    if (!welcome || stored.length || list.querySelector(".aw-msg")) {
+      if (welcomeNode.parentNode) welcomeNode.remove();
+      return;
+    }
+    welcomeNode.textContent = "";
+    welcomeNode.append(el("p", { "class": "aw-text", lang: welcome.language }, welcome.greeting));
+    var choices = el("div", { "class": "aw-suggestions", role: "group", "aria-label": t("suggestions"), lang: welcome.language });
+    welcome.suggestions.forEach(function (text) {
+      var button = el("button", { type: "button", "class": "aw-suggestion" }, text);
+      // Tapping a suggestion sends it as the customer's own message.
+      button.addEventListener("click", function () {
+        send(text);
+        input.focus();
+      });
+      choices.append(button);
+    });
+    welcomeNode.append(choices);
+    list.prepend(welcomeNode);
+  }
+
+  function applyConfig(config) {
+    var ok = config && typeof config.greeting === "string" && Array.isArray(config.suggestions);
+    if (ok && config.strings) {
+      Object.keys(STRINGS).forEach(function (key) {
+        if (typeof config.strings[key] === "string") STRINGS[key] = config.strings[key];
+      });
+    }
+    welcome = ok ? {
+      language: String(config.language || ""),
+      greeting: config.greeting,
+      suggestions: config.suggestions.filter(function (s) { return typeof s === "string" && s; })
+    } : DEFAULT_WELCOME;
+    [bubble, panel].forEach(function (node) { node.setAttribute("lang", welcome.language); });
+    bubble.setAttribute("aria-label", t("open_chat"));
+    panel.setAttribute("aria-label", title());
+    titleNode.textContent = title();
+    closeButton.setAttribute("aria-label", t("close_chat"));
+    list.setAttribute("aria-label", t("conversation"));
+    typingText.textContent = t("typing");
+    label.textContent = t("your_message");
+    input.setAttribute("placeholder", t("placeholder"));
+    sendButton.textContent = t("send");
+    setStatus(statusKey);
+    // Messages restored from this browser were drawn with the English words: draw them again.
+    if (stored.length) replaceAll(stored.slice());
+    else showWelcome();
+  }
+
+  function loadConfig() {
+    var url = new URL("chat/widget-config", base);
+    if (pageLanguage) url.searchParams.set("lang", pageLanguage);
+    window.fetch(url.href, { headers: { Accept: "application/json" }, credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("widget-config " + response.status);
+        return response.json();
+      })
+      .then(applyConfig)
+      .catch(function () { applyConfig(null); });
   }
 
   // --- opening, closing, keyboard -------------------------------------------------------
@@ -456,6 +595,7 @@
 
   function mount() {
     document.body.appendChild(host);
+    loadConfig();
     // A returning shopper with a conversation gets it (and other tabs' replies) live;
     // a first-time visitor opens no socket until they open the chat.
     if (stored.length) start();

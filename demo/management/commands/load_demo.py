@@ -8,9 +8,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.orders import demo_orders_shift_to_now
+from knowledge.services import faq_embeddings_backfill
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-DEMO_FIXTURES = ["demo_users.json", "demo_orders.json", "demo_faq.json"]
+# The demo FAQ in English and its Spanish, German and French translations.
+DEMO_FIXTURES = [
+    "demo_users.json",
+    "demo_orders.json",
+    "demo_faq.json",
+    "demo_faq_es.json",
+    "demo_faq_de.json",
+    "demo_faq_fr.json",
+]
 DEMO_STAFF_USERNAME = "admin"
 
 
@@ -46,6 +55,11 @@ class Command(BaseCommand):
         for name in DEMO_FIXTURES:
             call_command("loaddata", str(FIXTURES_DIR / name), verbosity=0)
         moved = demo_orders_shift_to_now(order_ids=_demo_order_ids())
+        # loaddata saves raw rows (no signals): embed the entries now, so that a server started
+        # next finds their vectors stored instead of computing them before its first answer.
+        embedded = faq_embeddings_backfill()
+        if embedded:
+            self.stdout.write(f"{embedded} FAQ entries embedded for the semantic search.")
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {moved} orders moved to the current time."))
         admin_url = f"/{settings.ADMIN_URL}"
         if production:

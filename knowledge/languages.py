@@ -1,0 +1,42 @@
+"""The languages an FAQ entry can be written in, and those the shop answers in.
+
+One home for both lists: the entry's ``language`` choices, the import's validation and
+the admin's "missing a translation" filter all read them from here. No model is imported.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULT_LANGUAGE = "en"
+_FALLBACK = (("en", "English"), ("es", "Spanish"), ("de", "German"), ("fr", "French"))
+
+
+def faq_language_choices() -> list[tuple[str, str]]:
+    """``(code, name)`` of every language an entry may have.
+
+    The project's ``LANGUAGES`` when its settings set one (Django's own default lists
+    about a hundred, far more than any shop writes in), else English, Spanish, German
+    and French. A callable, so a changed setting needs no migration.
+    """
+    if settings.is_overridden("LANGUAGES"):
+        return [(code, str(name)) for code, name in settings.LANGUAGES]
+    return list(_FALLBACK)
+
+
+def faq_language_codes() -> list[str]:
+    return [code for code, _ in faq_language_choices()]
+
+
+def shop_languages() -> list[str]:
+    """The languages the shop answers customers in: ``SHOP_LANGUAGES`` if set, else en, es, de, fr."""
+    configured = getattr(settings, "SHOP_LANGUAGES", None)
+    if configured:
+        return [str(code) for code in configured]
+    return [code for code, _ in _FALLBACK]
+
+
+def language_name(code: str) -> str:
+    """A language's name for staff ("Spanish"), or the code itself when no list names it."""
+    names = {**dict(settings.LANGUAGES), **dict(_FALLBACK), **dict(faq_language_choices())}
+    return str(names.get(code, code))
