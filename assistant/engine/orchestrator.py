@@ -108,6 +108,13 @@ def read_intent(u: Understanding, state: ConversationState) -> Intent:
         return Intent.VERIFY  # an address and little else: it answers an identity question
     if (u.withdrawal or u.negative) and len(u.words) <= 4 and not has_order_number and state.pending is None:
         return Intent.OTHER  # "never mind", "no thanks" with nothing to take back
+    if (
+        u.affirmative
+        and len(u.words) <= 3
+        and state.pending is None
+        and not (has_order_number or u.cancel_worded or u.track_cue or u.request_kind or u.order_topic or u.follow_up)
+    ):
+        return Intent.OTHER  # "yes", "sí", "oui" with nothing asked: not a question for the FAQ
     intent = LABEL_INTENTS.get(u.intent, Intent.OTHER)
     if intent == Intent.ORDER_HELP and u.cancel_worded and u.request_kind in ("", "refund"):
         intent = Intent.CANCEL  # "can you scrap my order?": about their order, and worded as a cancel

@@ -385,3 +385,12 @@ def test_routing_accuracy_on_each_language_s_test_split_is_at_least_90_percent(l
     report = evaluate_routing(rows)
     assert report.total >= 25
     assert report.accuracy >= 0.90, report.mistakes
+
+
+@pytest.mark.parametrize("message", ["yes", "sí", "ja", "oui", "ok, sí"])
+def test_a_yes_with_nothing_asked_is_not_an_unanswered_question(message):
+    d = Dialogue("en")
+    reply = d.say(message)
+    assert reply.agent == "FallbackAgent"
+    assert not any(call["tool"] == "KnowledgeBaseSearch" for call in reply.tool_calls)
+    assert d.state.unanswered_streak == 0
