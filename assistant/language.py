@@ -12,7 +12,8 @@ of the decision (``detect_language``):
 - only words count: order numbers, email addresses, links, digits, emoji and punctuation
   are removed first, so "ORD-1234", "jo@example.com" or "👍" decide nothing;
 - a single word never decides ("ok", "no", "merci", "super", "smartwatch": the same, or
-  used, in several languages);
+  used, in several languages), except a greeting or thanks of one language only
+  (``OPENING_WORDS``: "hola", "bonjour", "danke") opening a new conversation;
 - otherwise lingua's best language must be clearly ahead of the next one, and shorter
   messages need more of a lead (``_SURE``).
 
@@ -50,6 +51,20 @@ _SURE = ((5, 0.40, 0.15), (3, 0.50, 0.20), (2, 0.60, 0.25))
 # A message in a language the shop does not serve is refused politely, so it must be
 # surer still: three words at least (not "pizza margherita"), and almost nothing of it
 # reads as a served language.
+# Greetings and thanks that belong to one served language only: the first message of a new
+# conversation is often just that ("hola"), and a single word is otherwise never enough.
+# Not "hallo" (German and Dutch), "merci" (French and Swiss German), "ok", "super".
+OPENING_WORDS = {
+    "hola": "es",
+    "buenas": "es",
+    "gracias": "es",
+    "bonjour": "fr",
+    "bonsoir": "fr",
+    "coucou": "fr",
+    "danke": "de",
+    "servus": "de",
+    "moin": "de",
+}
 UNSERVED_MIN_WORDS = 3
 UNSERVED_MIN_CONFIDENCE = 0.70
 UNSERVED_MAX_SERVED_CONFIDENCE = 0.15
@@ -114,6 +129,11 @@ def message_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _first_word(text: str) -> str:
+    words = message_words(text)
+    return words[0].casefold() if words else ""
+
+
 def detect_language(text: str) -> Detection:
     """The language of ``text`` among ``DETECTABLE_LANGUAGES``, and whether that is sure."""
     words = message_words(text)
@@ -141,6 +161,9 @@ def turn_language(*, message: str, current: str, hint: str, served: Sequence[str
     kept = current if current in served else (hint if hint in served else served[0])
     if detection.sure and detection.language in served:
         return TurnLanguage(language=detection.language)
+    opening = OPENING_WORDS.get(_first_word(message)) if not current and detection.words <= 3 else None
+    if opening in served:
+        return TurnLanguage(language=opening)  # "hola" opening a conversation: Spanish
     if (
         detection.sure
         and detection.language not in served

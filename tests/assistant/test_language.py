@@ -149,3 +149,17 @@ def test_a_language_hint_outside_the_shops_languages_is_refused(hint):
 def test_the_unserved_language_reply_names_the_languages_served():
     assert unserved_language_reply(SERVED) == "Sorry, I can only help in English, Spanish, German and French."
     assert unserved_language_reply(("de",)) == "Sorry, I can only help in German."
+
+
+@pytest.mark.parametrize("message, language", [("hola", "es"), ("¡Hola! 👋", "es"), ("Bonjour", "fr"), ("danke", "de")])
+def test_a_greeting_of_one_language_opens_a_conversation_in_it(message, language):
+    assert turn_language(message=message, current="", hint="", served=SERVED).language == language
+    assert turn_language(message=message, current="", hint="en", served=SERVED).language == language
+
+
+def test_a_greeting_does_not_switch_a_conversation_that_has_a_language():
+    assert turn_language(message="hola", current="de", hint="", served=SERVED).language == "de"
+
+
+def test_a_greeting_of_a_language_the_shop_does_not_serve_changes_nothing():
+    assert turn_language(message="bonjour", current="", hint="", served=("en", "de")).language == "en"
