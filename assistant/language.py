@@ -31,9 +31,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import get_language_info
 
 from assistant.engine.chat_input import ChatInputError, InputProblem
+from knowledge.languages import language_name
 
 logger = logging.getLogger(__name__)
 
@@ -197,14 +197,6 @@ def clean_language_hint(value: object, *, served: Sequence[str]) -> str:
             "unsupported_language",
         )
     )
-
-
-def language_name(code: str) -> str:
-    """The English name of a language code ("de" gives "German"), or the code itself."""
-    try:
-        return get_language_info(code)["name"]
-    except KeyError:
-        return code
 
 
 def unserved_language_reply(served: Sequence[str]) -> str:

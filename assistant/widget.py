@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from assistant.language import FALLBACK_LANGUAGE
-from knowledge.models import FAQEntry
+from knowledge.selectors import faq_suggested_questions
 
 # Suggested questions from the knowledge base, after "Where is my order?" and "Cancel an order".
 FAQ_SUGGESTIONS = 2
@@ -80,19 +80,12 @@ def widget_language(value: object) -> str:
 
 
 def faq_suggestions(*, language: str, limit: int = FAQ_SUGGESTIONS) -> list[str]:
-    """Questions from the knowledge base to suggest: the first published, answered,
-    shop-wide FAQ entries in ``language``, oldest first.
+    """Questions from the knowledge base to suggest (``knowledge.selectors``).
 
     The one place to change when the shop's most asked questions become known (for
     example from the staff insights, assistant/desk/insights.py).
     """
-    entries = (
-        FAQEntry.objects.filter(is_published=True, language=language, product="")
-        .exclude(answer="")
-        .order_by("id")
-        .values_list("question", flat=True)
-    )
-    return list(entries[:limit])
+    return faq_suggested_questions(language=language, limit=limit)
 
 
 def widget_config(*, language: str) -> WidgetConfig:

@@ -7,6 +7,7 @@ the admin's "missing a translation" filter all read them from here. No model is 
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import get_language_info
 
 DEFAULT_LANGUAGE = "en"
 _FALLBACK = (("en", "English"), ("es", "Spanish"), ("de", "German"), ("fr", "French"))
@@ -37,6 +38,9 @@ def shop_languages() -> list[str]:
 
 
 def language_name(code: str) -> str:
-    """A language's name for staff ("Spanish"), or the code itself when no list names it."""
-    names = {**dict(settings.LANGUAGES), **dict(_FALLBACK), **dict(faq_language_choices())}
-    return str(names.get(code, code))
+    """A language's English name ("de" gives "German"), or the code itself when Django does
+    not know it: for staff pages and messages, whatever the language of the entry."""
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import translation
 
+from knowledge.languages import DEFAULT_LANGUAGE
 from knowledge.models import FAQEntry
 from knowledge.search.holder import holder
 from knowledge.search.index import RankedEntry
@@ -31,8 +32,8 @@ class FAQHit:
 
 
 def default_language() -> str:
-    """The shop's main language (``LANGUAGE_CODE``): every entry is written in it first."""
-    return _base(settings.LANGUAGE_CODE)
+    """The shop's main language: every entry is written in it first."""
+    return DEFAULT_LANGUAGE
 
 
 def _base(code: str | None) -> str:
@@ -113,6 +114,18 @@ def faq_best_answer(*, query: str, product: str | None = None, language: str | N
     if hits and hits[0].confident:
         return hits[0]
     return None
+
+
+def faq_suggested_questions(*, language: str, limit: int = 2) -> list[str]:
+    """Questions to offer a customer before they ask: the first published, answered,
+    shop-wide entries in ``language``, oldest first."""
+    entries = (
+        FAQEntry.objects.filter(is_published=True, language=language, product="")
+        .exclude(answer="")
+        .order_by("id")
+        .values_list("question", flat=True)
+    )
+    return list(entries[: max(0, int(limit))])
 
 
 def faq_known_products() -> list[str]:

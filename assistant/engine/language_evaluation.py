@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -39,16 +39,8 @@ from assistant.engine.dialogue import Intent, Slot
 from assistant.engine.evaluation import GOAL_LABELS, RoutingReport, evaluate_routing, read_labelled_file
 from assistant.engine.orchestrator import run_turn
 from assistant.engine.state import ConversationState
-from orders.domain import (
-    CancelOutcome,
-    CancelStatus,
-    OrderItemRecord,
-    OrderNotFound,
-    OrderRecord,
-    OrderStatus,
-    Requester,
-    cancellation_refusal,
-)
+from orders.clients.memory import InMemoryOrderClient
+from orders.domain import OrderItemRecord, OrderRecord, OrderStatus
 
 BASE = Path(settings.BASE_DIR)
 ROUTING_FILE = BASE / "assistant" / "data" / "eval" / "routing_multilingual_eval.jsonl"
@@ -158,39 +150,20 @@ SETUPS = {
 }
 
 
-class InMemoryOrders:
-    """An order system holding one cancellable order, ORD-1234; records every cancel call."""
-
-    def __init__(self) -> None:
-        total = Decimal("129.00")
-        self.orders = {
-            ORDER_ID: OrderRecord(
-                order_id=ORDER_ID,
-                status=OrderStatus.PLACED.value,
-                placed_at=timezone.now() - timedelta(hours=1),
-                customer_name="Sam",
-                customer_email=EMAIL,
-                total=total,
-                items=(OrderItemRecord(product_name="Aura Bluetooth Headphones", sku="SKU-1", quantity=1, unit_price=total),),
-            )
-        }
-        self.cancel_calls: list[str] = []
-
-    def get_order(self, order_id: str) -> OrderRecord:
-        try:
-            return self.orders[order_id]
-        except KeyError:
-            raise OrderNotFound(order_id) from None
-
-    def cancel_order(self, order_id: str, *, idempotency_key: str, requester: Requester) -> CancelOutcome:
-        order = self.get_order(order_id)
-        self.cancel_calls.append(order_id)
-        refusal = cancellation_refusal(status=order.status, placed_at=order.placed_at)
-        if refusal is not None:
-            return CancelOutcome(status=CancelStatus.NOT_CANCELLABLE, order=order, reason=refusal)
-        cancelled = replace(order, status=OrderStatus.CANCELLED.value, cancelled_at=timezone.now())
-        self.orders[order_id] = cancelled
-        return CancelOutcome(status=CancelStatus.CANCELLED, order=cancelled, refunded=True)
+def _orders() -> InMemoryOrderClient:
+    """An order system holding one cancellable order, ORD-1234 (it records every cancel call)."""
+    total = Decimal("129.00")
+    return InMemoryOrderClient(
+        OrderRecord(
+            order_id=ORDER_ID,
+            status=OrderStatus.PLACED.value,
+            placed_at=timezone.now() - timedelta(hours=1),
+            customer_name="Sam",
+            customer_email=EMAIL,
+            total=total,
+            items=(OrderItemRecord(product_name="Aura Bluetooth Headphones", sku="SKU-1", quantity=1, unit_price=total),),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -207,7 +180,7 @@ def reply_to_confirmation(line: Line) -> ReplyResult:
     setup = SETUPS.get(line.lang)
     if setup is None:
         raise LanguageEvaluationError(f"no consent set-up phrases for {line.lang!r}")
-    orders = InMemoryOrders()
+    orders = _orders()
     # No stored conversation: a reply read as upset makes the engine offer a person, whose
     # ticket tool then logs "no conversation to hand over" (the turn still ends; no order
     # is touched by it).

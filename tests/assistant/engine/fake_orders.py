@@ -1,51 +1,18 @@
-"""An in-memory order client for the engine's unit tests (the real clients have their own tests)."""
+"""The engine's unit tests' order system (orders.clients.memory) and their orders."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from orders.domain import (
-    CancelOutcome,
-    CancelStatus,
-    OrderItemRecord,
-    OrderNotFound,
-    OrderRecord,
-    OrderStatus,
-    OrderSystemUnavailable,
-    Requester,
-    cancellation_refusal,
-)
+from orders.clients.memory import InMemoryOrderClient
+from orders.domain import OrderItemRecord, OrderRecord
 
 
-class FakeOrderClient:
-    def __init__(self, *orders: OrderRecord, down: bool = False):
-        self.orders = {order.order_id: order for order in orders}
-        self.cancel_calls: list[str] = []
-        self.down = down
-
-    def get_order(self, order_id: str) -> OrderRecord:
-        if self.down:
-            raise OrderSystemUnavailable(reason="timeout")
-        try:
-            return self.orders[order_id]
-        except KeyError:
-            raise OrderNotFound(order_id) from None
-
-    def cancel_order(self, order_id: str, *, idempotency_key: str, requester: Requester) -> CancelOutcome:
-        order = self.get_order(order_id)
-        self.cancel_calls.append(order_id)
-        refusal = cancellation_refusal(status=order.status, placed_at=order.placed_at)
-        if refusal == OrderStatus.CANCELLED:
-            return CancelOutcome(status=CancelStatus.ALREADY_CANCELLED, order=order)
-        if refusal is not None:
-            return CancelOutcome(status=CancelStatus.NOT_CANCELLABLE, order=order, reason=refusal)
-        cancelled = replace(order, status=OrderStatus.CANCELLED.value, cancelled_at=timezone.now())
-        self.orders[order_id] = cancelled
-        return CancelOutcome(status=CancelStatus.CANCELLED, order=cancelled, refunded=True)
+# The engine's tests use the project's in-memory order system under their old name.
+FakeOrderClient = InMemoryOrderClient
 
 
 def order(
